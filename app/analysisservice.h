@@ -1,0 +1,55 @@
+#pragma once
+// Runs note analyses off the UI thread. A newer request supersedes older ones: results of stale
+// requests are dropped (generation counter) and their cancel flag is set.
+#include "fc/model/prediction.h"
+
+#include <QFutureWatcher>
+#include <QObject>
+#include <QString>
+
+#include <atomic>
+#include <memory>
+
+namespace fc {
+class Engine;
+
+struct AnalysisResult {
+    quint64 generation = 0;
+    QString text;         // the note text that was analysed
+    Prediction prediction;
+    QString error;        // non-empty when the analysis failed; prediction is then empty
+    double milliseconds = 0.0;
+};
+
+class AnalysisService : public QObject {
+    Q_OBJECT
+public:
+    explicit AnalysisService(QObject* parent = nullptr);
+    ~AnalysisService() override;
+
+    // The engine shared with running analyses; may be null (analyses then fail with a message).
+    void setEngine(std::shared_ptr<const Engine> engine);
+    std::shared_ptr<const Engine> engine() const { return m_engine; }
+
+    // Starts analysing text; returns its generation. Cancels any analysis still running.
+    quint64 analyse(const QString& text);
+    void cancel();
+    bool isBusy() const;
+
+Q_SIGNALS:
+    void started(quint64 generation);
+    void finished(const fc::AnalysisResult& result);
+
+private:
+    struct Job;
+    void onJobFinished();
+
+    std::shared_ptr<const Engine> m_engine;
+    quint64 m_generation = 0;
+    std::shared_ptr<std::atomic<bool>> m_cancel;
+    QFutureWatcher<AnalysisResult>* m_watcher = nullptr;
+};
+
+} // namespace fc
+
+Q_DECLARE_METATYPE(fc::AnalysisResult)

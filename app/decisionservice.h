@@ -1,0 +1,42 @@
+#pragma once
+// The coder's decisions on one note, stored at once through storage/. Owns the database connection of
+// the UI thread (writes are small: one transaction per decision).
+#include "fc/storage/repositories.h"
+
+#include <QObject>
+#include <QString>
+
+#include <memory>
+#include <vector>
+
+namespace fc {
+
+class DecisionService : public QObject {
+    Q_OBJECT
+public:
+    // Throws storage::StorageError if the database cannot be opened (the caller reports it).
+    explicit DecisionService(const QString& databasePath, QObject* parent = nullptr);
+    ~DecisionService() override;
+
+    QString databasePath() const;
+
+    // Stores the note (once per distinct text) and makes it current; returns its id.
+    qint64 openNote(const QString& text, const QString& source);
+    qint64 currentNoteId() const { return m_noteId; }
+    void recordAnalysis(const storage::AnalysisRecord& analysis);
+
+    // Appends a decision for the current note. Returns false and emits failed() if it could not be stored.
+    bool decide(storage::DecisionRecord decision);
+    std::vector<storage::DecisionRecord> currentDecisions();
+    std::int64_t decisionCount();
+
+Q_SIGNALS:
+    void failed(const QString& message);
+    void decided(const fc::storage::DecisionRecord& decision);
+
+private:
+    std::unique_ptr<storage::Database> m_db;
+    qint64 m_noteId = 0;
+};
+
+} // namespace fc

@@ -1,0 +1,72 @@
+#pragma once
+// The inference engine: a loaded model directory and the analysis of one note.
+//
+// A model directory holds:
+//   model.json  - format, name, version, architecture and its options, default threshold, label systems
+//   labels.txt  - one code per line; line i is output row i
+//   vocab.txt   - sorted vocabulary, one word per line (ids 1..V)
+//   weights.pt  - a tensor dictionary in PyTorch's zip format (torch.load reads it in Python); tensor
+//                 names are the authors' state_dict names (fusion-spec.md section 8)
+// Threading: load() is slow (seconds) and must not run on a UI thread. predict() is const and may be
+// called from several threads at once; it honours the cancel flag between model windows and layers.
+#include "fc/model/prediction.h"
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fc {
+
+struct ModelInfo {
+    std::string name;      // human-readable, e.g. "CodiEsp EN top-50 (Fusion)"
+    std::string version;   // e.g. "2026.11.25-1"
+    std::string arch;      // "fusion", "fusion-maxpool", "fusion-doclevel", "multirescnn", "caml", "drcaml"
+    std::string language;  // "en", "es"
+    bool placeholder = false; // random weights: every score is meaningless; the UI must say so
+    float threshold = 0.5f;   // tuned on dev where available
+    std::int64_t maxTokens = 2500;
+    std::vector<std::string> labels;
+    std::vector<std::string> labelSystems; // per label: "icd-10-cm", "icd-10-pcs", "icd-9-cm", "icd-9-pcs"
+    std::int64_t vocabularySize = 0;
+    std::int64_t parameters = 0;
+    std::string directory; // where it was loaded from
+};
+
+struct PredictOptions {
+    bool evidence = true;      // extract evidence spans (cheap; off for bulk evaluation)
+    int maxEvidenceSpans = 3;  // per code, strongest first
+    // Notes longer than maxTokens are scored in consecutive windows of maxTokens tokens; a code's score
+    // is its maximum over windows, and its evidence comes from the window that gave that maximum.
+};
+
+class Engine {
+public:
+    // Throws ModelError with a one-line reason if the directory is missing, incomplete or corrupt.
+    static std::unique_ptr<Engine> load(const std::string& directory, int threads = 0);
+    ~Engine();
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    const ModelInfo& info() const;
+
+    // Throws InputError on invalid UTF-8 and Cancelled if *cancel becomes true.
+    Prediction predict(std::string_view utf8Text, const PredictOptions& options = {},
+                       const std::atomic<bool>* cancel = nullptr) const;
+
+    // Sets LibTorch's intra-op threads for the process (0 = number of cores). LibTorch starts with one.
+    static void setThreads(int threads);
+
+    class Impl;
+
+private:
+    explicit Engine(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+// Checks the process's BLAS: returns a warning text when matrix products go through the slow reference
+// BLAS (Debian's libblas3) instead of OpenBLAS, empty otherwise. Measures a small sgemm; ~50 ms.
+std::string slowBlasWarning();
+
+} // namespace fc

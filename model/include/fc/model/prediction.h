@@ -1,0 +1,29 @@
+#pragma once
+// What one analysis of a note produces. Plain data: safe to copy across threads.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fc {
+
+// A span of the original note that drove a code, in code points, half-open.
+struct EvidenceSpan {
+    std::int64_t begin = 0;
+    std::int64_t end = 0;
+    double weight = 0.0; // share of the code's attention mass that fell on this span, in (0, 1]
+};
+
+struct CodeScore {
+    std::string code;                   // as in the label file, e.g. "N44.8", "BW03ZZZ", "401.9"
+    float score = 0.0f;                 // sigmoid probability
+    std::vector<EvidenceSpan> evidence; // strongest first; empty when not requested
+};
+
+struct Prediction {
+    std::int64_t tokens = 0;     // tokens after the tokenizer (numbers dropped), whole note
+    bool truncated = false;      // true when the note exceeded one model window (see Engine::predict)
+    std::int64_t windows = 1;    // number of model windows the note was scored in
+    std::vector<CodeScore> codes; // every label, sorted by score descending (ties: label order)
+};
+
+} // namespace fc
