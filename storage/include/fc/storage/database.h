@@ -21,22 +21,43 @@ private:
     Kind m_kind;
 };
 
+// How a connection is opened. The defaults are what the application uses.
+struct DatabaseOptions {
+    // How long a write waits for another connection's lock before failing with Kind::Locked, in ms.
+    int busyTimeoutMs = 5000;
+    // SQLITE_OPEN_READONLY: no schema migration (an outdated file throws ReadOnly); every write throws
+    // ReadOnly.
+    bool readOnly = false;
+    // Run the integrity check on open. Off only for tools that want to salvage a damaged file.
+    bool checkIntegrity = true;
+    // PRAGMA synchronous. Full (the default) fsyncs the WAL on every commit: a committed decision survives a
+    // killed process and also a power loss. Normal survives a killed process but may lose the last commits on
+    // power loss; it is faster for bulk writes.
+    enum class Synchronous { Normal, Full };
+    Synchronous synchronous = Synchronous::Full;
+};
+
 class Database {
 public:
     // Opens or creates the file (0600), checks `PRAGMA integrity_check` (quick_check for files > 64 MiB),
-    // and migrates the schema to the newest version in one transaction. ":memory:" works for tests.
-    // Throws StorageError (Corrupt, TooNew when the file was written by a newer fusioncoder, ...).
+    // and migrates the schema to the newest version, one transaction per version. ":memory:" works for tests.
+    // Throws StorageError: Corrupt (damaged or not a database: see moveAsideCorrupt), TooNew (written by a
+    // newer fusioncoder), ReadOnly (write-protected file), Locked, DiskFull, CannotOpen (e.g. missing
+    // folder). An existing file readable by group/others is tightened to 0600 (notes hold health
+    // information).
     explicit Database(const std::string& path);
+    Database(const std::string& path, const DatabaseOptions& options);
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
 
-    int schemaVersion() const;          // PRAGMA user_version
-    static int latestSchemaVersion();   // what this build migrates to
+    int schemaVersion() const;        // PRAGMA user_version
+    static int latestSchemaVersion(); // what this build migrates to
     const std::string& path() const { return m_path; }
 
-    void exec(const std::string& sql);  // for statements without results or parameters
+    void exec(const std::string& sql); // for statements without results or parameters
     std::int64_t lastInsertId() const;
+    bool isReadOnly() const;
     sqlite3* handle() const { return m_db; }
 
 private:
@@ -44,7 +65,14 @@ private:
     std::string m_path;
 };
 
+// Renames a damaged database file (and its -wal/-shm companions) to "<path>.corrupt-<UTC time>" so that a new
+// database can be created at `path`; returns the new name of the main file. No connection to the file may be
+// open. Throws StorageError(Generic) when the rename fails.
+std::string moveAsideCorrupt(const std::string& path);
+
 // BEGIN IMMEDIATE on construction, ROLLBACK in the destructor unless commit() was called.
+// Inside another transaction on the same connection it is a SAVEPOINT (released on commit, rolled back to
+// otherwise), so repository writes compose into a caller's transaction.
 class Transaction {
 public:
     explicit Transaction(Database& db);
@@ -55,6 +83,7 @@ public:
 
 private:
     Database& m_db;
+    std::string m_savepoint; // empty for a top-level transaction
     bool m_done = false;
 };
 

@@ -13,7 +13,7 @@ struct NoteRecord {
     std::int64_t id = 0;
     std::string sha256; // of the UTF-8 text; a note is stored once per distinct text
     std::string text;
-    std::string source; // file path, "clipboard", "pasted"
+    std::string source;    // file path, "clipboard", "pasted"
     std::string createdAt; // ISO 8601 UTC
 };
 
@@ -40,8 +40,12 @@ struct AnalysisRecord {
 };
 
 enum class DecisionKind { Accepted, Rejected, Added, Removed };
-std::string toString(DecisionKind kind);
+std::string toString(DecisionKind kind); // "accepted", "rejected", "added", "removed" (as stored)
 std::optional<DecisionKind> decisionKindFromString(const std::string& text);
+
+// The defaults the repositories fill in.
+std::string currentUtcTimestamp(); // "2024-05-01T12:34:56.789Z": ISO 8601 UTC with milliseconds
+std::string currentOsUser();       // $USER, else the passwd name of the effective uid, else "uid:<n>"
 
 struct DecisionRecord {
     std::int64_t id = 0;
@@ -64,6 +68,7 @@ public:
     std::int64_t upsert(const std::string& text, const std::string& source);
     std::optional<NoteRecord> find(std::int64_t id);
     std::optional<NoteRecord> findByText(const std::string& text);
+    std::int64_t count();
 
 private:
     Database& m_db;
@@ -73,6 +78,7 @@ class AnalysisRepository {
 public:
     explicit AnalysisRepository(Database& db) : m_db(db) {}
     std::int64_t record(const AnalysisRecord& analysis); // writes analysis + suggestions, returns id
+    // The most recently recorded analysis of the note, suggestions by rank, evidence in recorded order.
     std::optional<AnalysisRecord> latestForNote(std::int64_t noteId);
 
 private:
@@ -82,10 +88,35 @@ private:
 class DecisionRepository {
 public:
     explicit DecisionRepository(Database& db) : m_db(db) {}
-    std::int64_t record(const DecisionRecord& decision); // append-only; also writes the audit log
-    // The newest decision per code for this note, ordered by sequence then code.
+    // Appends the decision and its audit_log row in one transaction; returns the decision id. Empty who and
+    // decidedAt are filled with currentOsUser() and currentUtcTimestamp(). Throws StorageError (Generic for a
+    // missing note or a value the schema rejects, e.g. poa "X").
+    std::int64_t record(const DecisionRecord& decision);
+    // The newest decision per (system, code) for this note, without codes whose newest decision is Removed,
+    // ordered by sequence (1, 2, ...; 0 = unsequenced last) then code.
     std::vector<DecisionRecord> currentForNote(std::int64_t noteId);
     std::vector<DecisionRecord> historyForNote(std::int64_t noteId); // every decision, oldest first
+    std::int64_t count();                                            // all decisions in the database
+
+private:
+    Database& m_db;
+};
+
+struct AuditEntry {
+    std::int64_t id = 0;
+    std::string at; // ISO 8601 UTC
+    std::string who;
+    std::string action;      // "decision.accepted", "decision.rejected", ...
+    std::string detailsJson; // one JSON object
+};
+
+// The append-only audit trail (UPDATE and DELETE on audit_log are refused by the schema).
+class AuditLogRepository {
+public:
+    explicit AuditLogRepository(Database& db) : m_db(db) {}
+    // Appends one entry; empty who/at are filled like decisions. detailsJson must be a JSON object.
+    std::int64_t append(const AuditEntry& entry);
+    std::vector<AuditEntry> all(); // oldest first
     std::int64_t count();
 
 private:

@@ -1,0 +1,61 @@
+#include "fc/storage/repositories.h"
+#include "fc/storage/sha256.h"
+
+#include "statement.h"
+
+namespace fc::storage {
+namespace {
+
+NoteRecord readNote(const detail::Statement& row) {
+    NoteRecord note;
+    note.id = row.columnInt64(0);
+    note.sha256 = row.columnText(1);
+    note.text = row.columnText(2);
+    note.source = row.columnText(3);
+    note.createdAt = row.columnText(4);
+    return note;
+}
+
+} // namespace
+
+std::int64_t NoteRepository::upsert(const std::string& text, const std::string& source) {
+    const std::string digest = sha256Hex(text);
+    Transaction transaction(m_db);
+    // The first source a text was seen with is kept.
+    detail::Statement insert(m_db, "INSERT INTO notes (sha256, text, source, created_at) VALUES (?, ?, ?, ?) "
+                                   "ON CONFLICT (sha256) DO NOTHING");
+    insert.bindText(1, digest).bindText(2, text).bindText(3, source).bindText(4, currentUtcTimestamp()).run();
+    detail::Statement select(m_db, "SELECT id FROM notes WHERE sha256 = ?");
+    select.bindText(1, digest);
+    select.step();
+    const std::int64_t id = select.columnInt64(0);
+    transaction.commit();
+    return id;
+}
+
+std::optional<NoteRecord> NoteRepository::find(std::int64_t id) {
+    detail::Statement select(m_db, "SELECT id, sha256, text, source, created_at FROM notes WHERE id = ?");
+    select.bindInt64(1, id);
+    if (!select.step())
+        return std::nullopt;
+    return readNote(select);
+}
+
+std::optional<NoteRecord> NoteRepository::findByText(const std::string& text) {
+    detail::Statement select(m_db, "SELECT id, sha256, text, source, created_at FROM notes WHERE sha256 = ?");
+    select.bindText(1, sha256Hex(text));
+    if (!select.step())
+        return std::nullopt;
+    NoteRecord note = readNote(select);
+    if (note.text != text)
+        return std::nullopt; // a SHA-256 collision: not this text
+    return note;
+}
+
+std::int64_t NoteRepository::count() {
+    detail::Statement select(m_db, "SELECT COUNT(*) FROM notes");
+    select.step();
+    return select.columnInt64(0);
+}
+
+} // namespace fc::storage
