@@ -1,7 +1,10 @@
 #pragma once
 // The paper's (caml-mimic) tokenisation with offsets: `\w+` runs, lower-cased, tokens whose every
 // character is numeric dropped ("500" dropped, "250mg" kept). Each token keeps its half-open
-// [begin, end) code-point span in the original text.
+// [begin, end) code-point span in the original text. Identical to Python 3's
+// [(m.group().lower(), m.start(), m.end()) for m in re.finditer(r"\w+", text) if not m.group().isnumeric()]
+// including str.lower()'s special cases (U+0130 -> "i\u0307", final sigma), so token texts match a vocabulary
+// built by the authors' Python pipeline. Pure and thread-safe; about 4 ms for a 50,000-word note.
 #include <cstdint>
 #include <string>
 #include <string_view>
