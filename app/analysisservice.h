@@ -41,9 +41,6 @@ Q_SIGNALS:
     void finished(const fc::AnalysisResult& result);
 
 private:
-    struct Job;
-    void onJobFinished();
-
     std::shared_ptr<const Engine> m_engine;
     quint64 m_generation = 0;
     std::shared_ptr<std::atomic<bool>> m_cancel;

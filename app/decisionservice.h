@@ -40,3 +40,5 @@ private:
 };
 
 } // namespace fc
+
+Q_DECLARE_METATYPE(fc::storage::DecisionRecord)

@@ -1,0 +1,79 @@
+#include "analysisservice.h"
+
+#include "fc/model/engine.h"
+#include "fc/model/errors.h"
+
+#include <QElapsedTimer>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace fc {
+
+namespace {
+
+AnalysisResult runAnalysis(std::shared_ptr<const Engine> engine, QString text, quint64 generation,
+                           std::shared_ptr<std::atomic<bool>> cancel) {
+    AnalysisResult result;
+    result.generation = generation;
+    result.text = text;
+    if (!engine) {
+        result.error = QStringLiteral("No model is loaded.");
+        return result;
+    }
+    QElapsedTimer timer;
+    timer.start();
+    try {
+        const QByteArray utf8 = text.toUtf8();
+        result.prediction = engine->predict(std::string_view(utf8.constData(), static_cast<size_t>(utf8.size())),
+                                            PredictOptions{}, cancel.get());
+    } catch (const Cancelled&) {
+        result.error = QStringLiteral("cancelled");
+    } catch (const std::exception& e) {
+        result.error = QString::fromUtf8(e.what());
+    }
+    result.milliseconds = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+    return result;
+}
+
+} // namespace
+
+AnalysisService::AnalysisService(QObject* parent) : QObject(parent) {
+    qRegisterMetaType<fc::AnalysisResult>();
+}
+
+AnalysisService::~AnalysisService() {
+    cancel();
+    // The job holds its own references (engine, cancel flag); waiting keeps shutdown orderly.
+    if (m_watcher)
+        m_watcher->waitForFinished();
+}
+
+void AnalysisService::setEngine(std::shared_ptr<const Engine> engine) { m_engine = std::move(engine); }
+
+quint64 AnalysisService::analyse(const QString& text) {
+    cancel();
+    const quint64 generation = ++m_generation;
+    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    // One watcher per job: a superseded job finishes in the background and its result is dropped.
+    auto* watcher = new QFutureWatcher<AnalysisResult>(this);
+    connect(watcher, &QFutureWatcher<AnalysisResult>::finished, this, [this, watcher]() {
+        const AnalysisResult result = watcher->result();
+        if (watcher == m_watcher)
+            m_watcher = nullptr;
+        watcher->deleteLater();
+        if (result.generation == m_generation)
+            Q_EMIT finished(result);
+    });
+    m_watcher = watcher;
+    watcher->setFuture(QtConcurrent::run(runAnalysis, m_engine, text, generation, m_cancel));
+    Q_EMIT started(generation);
+    return generation;
+}
+
+void AnalysisService::cancel() {
+    if (m_cancel)
+        m_cancel->store(true);
+}
+
+bool AnalysisService::isBusy() const { return m_watcher != nullptr && !m_watcher->isFinished(); }
+
+} // namespace fc

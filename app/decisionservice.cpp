@@ -1,0 +1,93 @@
+#include "decisionservice.h"
+
+#include "fc/storage/database.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace fc {
+
+namespace {
+
+// The database holds notes with protected health information: its folder is private to the user.
+QString prepareDirectory(const QString& databasePath) {
+    if (databasePath == QLatin1String(":memory:"))
+        return databasePath;
+    const QString directory = QFileInfo(databasePath).absolutePath();
+    if (!QFileInfo::exists(directory)) {
+        QDir().mkpath(directory);
+        QFile::setPermissions(directory, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    }
+    return databasePath;
+}
+
+} // namespace
+
+DecisionService::DecisionService(const QString& databasePath, QObject* parent)
+    : QObject(parent), m_db(std::make_unique<storage::Database>(prepareDirectory(databasePath).toStdString())) {
+    qRegisterMetaType<fc::storage::DecisionRecord>();
+}
+
+DecisionService::~DecisionService() = default;
+
+QString DecisionService::databasePath() const { return QString::fromStdString(m_db->path()); }
+
+qint64 DecisionService::openNote(const QString& text, const QString& source) {
+    m_noteId = 0;
+    try {
+        m_noteId = storage::NoteRepository(*m_db).upsert(text.toStdString(), source.toStdString());
+    } catch (const storage::StorageError& e) {
+        Q_EMIT failed(QString::fromUtf8(e.what()));
+    }
+    return m_noteId;
+}
+
+void DecisionService::recordAnalysis(const storage::AnalysisRecord& analysis) {
+    if (analysis.noteId == 0)
+        return;
+    try {
+        storage::AnalysisRepository(*m_db).record(analysis);
+    } catch (const storage::StorageError& e) {
+        Q_EMIT failed(QString::fromUtf8(e.what()));
+    }
+}
+
+bool DecisionService::decide(storage::DecisionRecord decision) {
+    if (decision.noteId == 0)
+        decision.noteId = m_noteId;
+    if (decision.noteId == 0) {
+        Q_EMIT failed(QStringLiteral("The note is not stored, so the decision on %1 cannot be saved.")
+                          .arg(QString::fromStdString(decision.code)));
+        return false;
+    }
+    try {
+        decision.id = storage::DecisionRepository(*m_db).record(decision);
+    } catch (const storage::StorageError& e) {
+        Q_EMIT failed(QString::fromUtf8(e.what()));
+        return false;
+    }
+    Q_EMIT decided(decision);
+    return true;
+}
+
+std::vector<storage::DecisionRecord> DecisionService::currentDecisions() {
+    if (m_noteId == 0)
+        return {};
+    try {
+        return storage::DecisionRepository(*m_db).currentForNote(m_noteId);
+    } catch (const storage::StorageError& e) {
+        Q_EMIT failed(QString::fromUtf8(e.what()));
+        return {};
+    }
+}
+
+std::int64_t DecisionService::decisionCount() {
+    try {
+        return storage::DecisionRepository(*m_db).count();
+    } catch (const storage::StorageError& e) {
+        Q_EMIT failed(QString::fromUtf8(e.what()));
+        return 0;
+    }
+}
+
+} // namespace fc

@@ -1,0 +1,57 @@
+#include "suggestion.h"
+
+#include "fc/model/engine.h"
+
+#include <unordered_map>
+
+namespace fc::ui {
+
+QString statusName(SuggestionStatus status) {
+    switch (status) {
+    case SuggestionStatus::Suggested:
+        return QStringLiteral("suggested");
+    case SuggestionStatus::Accepted:
+        return QStringLiteral("accepted");
+    case SuggestionStatus::Rejected:
+        return QStringLiteral("rejected");
+    case SuggestionStatus::Added:
+        return QStringLiteral("added");
+    }
+    return {};
+}
+
+std::vector<Suggestion> suggestionsFromPrediction(const Prediction& prediction, const ModelInfo& model) {
+    std::unordered_map<std::string, std::string> systems;
+    for (size_t i = 0; i < model.labels.size() && i < model.labelSystems.size(); ++i)
+        systems.emplace(model.labels[i], model.labelSystems[i]);
+
+    std::vector<Suggestion> suggestions;
+    suggestions.reserve(prediction.codes.size());
+    for (const CodeScore& scored : prediction.codes) {
+        Suggestion suggestion;
+        suggestion.code = QString::fromStdString(scored.code);
+        const auto system = systems.find(scored.code);
+        suggestion.system =
+            system != systems.end() ? QString::fromStdString(system->second) : QStringLiteral("unknown");
+        suggestion.score = static_cast<double>(scored.score);
+        suggestion.evidence = scored.evidence;
+        suggestions.push_back(std::move(suggestion));
+    }
+    return suggestions;
+}
+
+QString systemShortName(const QString& system) {
+    if (system == QLatin1String("unknown") || system.isEmpty())
+        return QStringLiteral("unknown");
+    return system.toUpper();
+}
+
+QString systemLongName(const QString& system) {
+    if (system.endsWith(QLatin1String("-cm")))
+        return systemShortName(system) + QStringLiteral(" diagnosis");
+    if (system.endsWith(QLatin1String("-pcs")))
+        return systemShortName(system) + QStringLiteral(" procedure");
+    return QStringLiteral("Unknown code system");
+}
+
+} // namespace fc::ui

@@ -1,0 +1,38 @@
+#pragma once
+// One row of the coder's suggestion list: a code the model scored (or the coder added) and its state.
+#include "fc/model/prediction.h"
+
+#include <QString>
+
+#include <vector>
+
+namespace fc {
+struct ModelInfo;
+}
+
+namespace fc::ui {
+
+enum class SuggestionStatus { Suggested, Accepted, Rejected, Added };
+
+QString statusName(SuggestionStatus status); // "suggested", "accepted", "rejected", "added"
+
+struct Suggestion {
+    QString code;        // as in the model's label file, e.g. "N44.8"
+    QString system;      // "icd-10-cm", "icd-10-pcs", "icd-9-cm", "icd-9-pcs" or "unknown"
+    double score = -1.0; // sigmoid probability in [0, 1]; negative for codes added by the coder
+    std::vector<EvidenceSpan> evidence; // code-point spans into the analysed note, strongest first
+    SuggestionStatus status = SuggestionStatus::Suggested;
+
+    bool hasScore() const { return score >= 0.0; }
+};
+
+// Every scored code of a prediction, in prediction order (score descending), with its label system
+// looked up in the model's label list.
+std::vector<Suggestion> suggestionsFromPrediction(const Prediction& prediction, const ModelInfo& model);
+
+// "ICD-10-CM" for "icd-10-cm"; unknown systems are upper-cased.
+QString systemShortName(const QString& system);
+// "ICD-10-CM diagnosis", "ICD-10-PCS procedure", ...
+QString systemLongName(const QString& system);
+
+} // namespace fc::ui
