@@ -1,0 +1,92 @@
+#include "cli_common.h"
+
+#include "modellocator.h"
+
+#include <QFile>
+#include <QTextStream>
+
+#include <cstdio>
+
+namespace fc::cli {
+
+void parseOrThrow(QCommandLineParser& parser, const QStringList& arguments, const QString& description) {
+    parser.setApplicationDescription(description);
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    const QCommandLineOption help(QStringList{QStringLiteral("h"), QStringLiteral("help")},
+                                  QStringLiteral("Show this help and exit."));
+    parser.addOption(help);
+    if (!parser.parse(arguments))
+        throw UsageError(parser.errorText());
+    if (parser.isSet(help)) {
+        std::fputs(parser.helpText().toLocal8Bit().constData(), stdout);
+        std::exit(Ok);
+    }
+}
+
+QString requiredValue(const QCommandLineParser& parser, const QString& option) {
+    const QString value = parser.value(option);
+    if (value.isEmpty())
+        throw UsageError(QStringLiteral("missing required option --%1").arg(option));
+    return value;
+}
+
+int intValue(const QCommandLineParser& parser, const QString& option, int fallback, int minimum, int maximum) {
+    if (!parser.isSet(option))
+        return fallback;
+    bool ok = false;
+    const int value = parser.value(option).toInt(&ok);
+    if (!ok || value < minimum || value > maximum)
+        throw UsageError(QStringLiteral("--%1 must be an integer in [%2, %3], got '%4'")
+                             .arg(option)
+                             .arg(minimum)
+                             .arg(maximum)
+                             .arg(parser.value(option)));
+    return value;
+}
+
+double doubleValue(const QCommandLineParser& parser, const QString& option, double fallback, double minimum,
+                   double maximum) {
+    if (!parser.isSet(option))
+        return fallback;
+    bool ok = false;
+    const double value = parser.value(option).toDouble(&ok);
+    if (!ok || value < minimum || value > maximum)
+        throw UsageError(QStringLiteral("--%1 must be a number in [%2, %3], got '%4'")
+                             .arg(option)
+                             .arg(minimum)
+                             .arg(maximum)
+                             .arg(parser.value(option)));
+    return value;
+}
+
+QByteArray readInput(const QString& pathOrDash) {
+    QFile file;
+    if (pathOrDash == QLatin1String("-")) {
+        if (!file.open(stdin, QIODevice::ReadOnly))
+            throw UsageError(QStringLiteral("cannot read standard input"));
+    } else {
+        file.setFileName(pathOrDash);
+        if (!file.open(QIODevice::ReadOnly))
+            throw UsageError(QStringLiteral("cannot read %1: %2").arg(pathOrDash, file.errorString()));
+    }
+    return file.readAll();
+}
+
+QString modelDirectory(const QString& nameOrPath) {
+    QString error;
+    const QString directory = locateModel(nameOrPath, &error);
+    if (directory.isEmpty())
+        throw UsageError(error);
+    return directory;
+}
+
+void printError(const QString& message) {
+    std::fprintf(stderr, "fusioncoder-cli: %s\n", message.toLocal8Bit().constData());
+}
+
+void printProgress(const QString& message) {
+    std::fprintf(stderr, "%s\n", message.toLocal8Bit().constData());
+    std::fflush(stderr);
+}
+
+} // namespace fc::cli

@@ -1,0 +1,90 @@
+// fusioncoder-cli: the command-line face of fusioncoder (interfaces.md). Exit codes: 0 success,
+// 2 bad usage or bad input (one line on stderr saying what and where), 1 any other failure.
+#include "cli_common.h"
+#include "commands.h"
+
+#include "fc/model/errors.h"
+#include "fc/storage/database.h"
+
+#include <QCoreApplication>
+
+#include <cstdio>
+#include <algorithm>
+#include <cstring>
+#include <exception>
+#include <iterator>
+
+namespace {
+
+using fc::cli::Command;
+
+const Command kCommands[] = {
+    {"predict", "Suggest codes for one note and print JSON with scores and evidence.", fc::cli::runPredict},
+    {"info", "Describe a model: name, version, architecture, labels, parameters.", fc::cli::runInfo},
+    {"init-model", "Create a model directory with freshly initialised (untrained) weights.", fc::cli::runInitModel},
+    {"prepare", "Convert CodiEsp or MIMIC-III to dataset files (prepare codiesp|mimic3 --help).",
+     fc::cli::runPrepare},
+    {"train", "Train a model directory from dataset files (--preset fusion|multirescnn|caml|...).", fc::cli::runTrain},
+    {"eval", "Evaluate a model on a dataset file and print the metrics.", fc::cli::runEval},
+};
+
+void printUsage(std::FILE* out) {
+    std::fprintf(out, "Usage: fusioncoder-cli COMMAND [OPTIONS]\n\n"
+                      "fusioncoder %s: ICD code suggestions with evidence, computed locally.\n\nCommands:\n",
+                 FC_VERSION);
+    for (const Command& command : kCommands)
+        std::fprintf(out, "  %-12s %s\n", command.name, command.summary);
+    std::fprintf(out, "\n'fusioncoder-cli COMMAND --help' describes a command's options.\n"
+                      "Exit codes: 0 success, 2 bad usage or bad input, 1 other failure.\n");
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("fusioncoder"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(FC_VERSION));
+    const QStringList arguments = QCoreApplication::arguments();
+    if (arguments.size() < 2) {
+        printUsage(stderr);
+        return fc::cli::BadInput;
+    }
+    const QString name = arguments.at(1);
+    if (name == QLatin1String("--help") || name == QLatin1String("-h") || name == QLatin1String("help")) {
+        printUsage(stdout);
+        return fc::cli::Ok;
+    }
+    if (name == QLatin1String("--version")) {
+        std::printf("fusioncoder-cli %s\n", FC_VERSION);
+        return fc::cli::Ok;
+    }
+    const auto command = std::find_if(std::begin(kCommands), std::end(kCommands),
+                                      [&](const Command& c) { return name == QLatin1String(c.name); });
+    if (command == std::end(kCommands)) {
+        fc::cli::printError(QStringLiteral("unknown command '%1' (see fusioncoder-cli --help)").arg(name));
+        return fc::cli::BadInput;
+    }
+    QStringList commandArguments = arguments.mid(2);
+    commandArguments.prepend(QStringLiteral("fusioncoder-cli %1").arg(name));
+    try {
+        return command->run(commandArguments);
+    } catch (const fc::cli::UsageError& e) {
+        fc::cli::printError(QString::fromUtf8(e.what()));
+        return fc::cli::BadInput;
+    } catch (const fc::InputError& e) {
+        fc::cli::printError(QString::fromUtf8(e.what()));
+        return fc::cli::BadInput;
+    } catch (const fc::ModelError& e) {
+        fc::cli::printError(QStringLiteral("model: %1").arg(QString::fromUtf8(e.what())));
+        return fc::cli::BadInput;
+    } catch (const fc::storage::StorageError& e) {
+        fc::cli::printError(QStringLiteral("database: %1").arg(QString::fromUtf8(e.what())));
+        return fc::cli::BadInput;
+    } catch (const std::bad_alloc&) {
+        fc::cli::printError(QStringLiteral("out of memory"));
+        return fc::cli::Failure;
+    } catch (const std::exception& e) {
+        fc::cli::printError(QString::fromUtf8(e.what()));
+        return fc::cli::Failure;
+    }
+}

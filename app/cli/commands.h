@@ -1,0 +1,14 @@
+#pragma once
+// Every fusioncoder-cli command; each lives in its own cmd_<name>.cpp.
+#include <QStringList>
+
+namespace fc::cli {
+
+int runPredict(const QStringList& arguments);
+int runInitModel(const QStringList& arguments);
+int runInfo(const QStringList& arguments);
+int runPrepare(const QStringList& arguments);
+int runTrain(const QStringList&);
+int runEval(const QStringList&);
+
+} // namespace fc::cli

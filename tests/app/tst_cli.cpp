@@ -1,0 +1,177 @@
+// fusioncoder-cli as scripts see it: exit codes, one-line errors, the predict JSON contract.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run runCli(const QStringList& arguments, const QByteArray& input = {}) {
+    QProcess process;
+    process.start(QStringLiteral(FC_CLI_PATH), arguments);
+    if (!process.waitForStarted())
+        return {};
+    if (!input.isEmpty())
+        process.write(input);
+    process.closeWriteChannel();
+    process.waitForFinished(120000);
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(),
+            process.readAllStandardError()};
+}
+
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(m_dir.isValid());
+        // A small untrained model keeps the test fast; its scores are meaningless but well-formed.
+        QFile labels(m_dir.filePath(QStringLiteral("labels.txt")));
+        QVERIFY(labels.open(QIODevice::WriteOnly));
+        labels.write("I10\nE11.9\nN44.8\n0DTJ4ZZ\n");
+        labels.close();
+        QFile vocab(m_dir.filePath(QStringLiteral("vocab.txt")));
+        QVERIFY(vocab.open(QIODevice::WriteOnly));
+        vocab.write("pain\nhypertension\ndiabetes\npatient\nleft\nscrotal\n");
+        vocab.close();
+        const Run made = runCli({QStringLiteral("init-model"), QStringLiteral("--labels"), labels.fileName(),
+                                 QStringLiteral("--vocab"), vocab.fileName(), QStringLiteral("--out"), modelDir()});
+        QVERIFY2(made.exitCode == 0, made.err.constData());
+    }
+
+    void helpListsCommands() {
+        const Run run = runCli({QStringLiteral("--help")});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(run.out.contains("predict"));
+        QVERIFY(run.out.contains("Exit codes"));
+    }
+
+    void commandHelpExitsZero_data() {
+        QTest::addColumn<QString>("command");
+        QTest::newRow("predict") << QStringLiteral("predict");
+        QTest::newRow("info") << QStringLiteral("info");
+        QTest::newRow("init-model") << QStringLiteral("init-model");
+    }
+    void commandHelpExitsZero() {
+        QFETCH(QString, command);
+        const Run run = runCli({command, QStringLiteral("--help")});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(run.out.contains("--"));
+    }
+
+    void badUsageExitsTwoWithOneLine_data() {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QByteArray>("stdinBytes");
+        QTest::addColumn<QByteArray>("mentions");
+        QTest::newRow("no command") << QStringList{} << QByteArray() << QByteArray("Usage");
+        QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")} << QByteArray()
+                                         << QByteArray("unknown command");
+        QTest::newRow("unknown option") << QStringList{QStringLiteral("predict"), QStringLiteral("--nope"),
+                                                       QStringLiteral("-")}
+                                        << QByteArray("x") << QByteArray("nope");
+        QTest::newRow("missing file") << QStringList{QStringLiteral("predict"), QStringLiteral("/nonexistent/n.txt")}
+                                      << QByteArray() << QByteArray("/nonexistent/n.txt");
+        QTest::newRow("missing model") << QStringList{QStringLiteral("predict"), QStringLiteral("--model"),
+                                                      QStringLiteral("/nonexistent/model"), QStringLiteral("-")}
+                                       << QByteArray("text") << QByteArray("/nonexistent/model");
+        QTest::newRow("invalid utf-8") << QStringList{QStringLiteral("predict"), QStringLiteral("-")}
+                                       << QByteArray("caf\xe9 au lait") << QByteArray("UTF-8");
+        QTest::newRow("binary") << QStringList{QStringLiteral("predict"), QStringLiteral("-")}
+                                << QByteArray("ab\0cd", 5) << QByteArray("binary");
+        QTest::newRow("bad top") << QStringList{QStringLiteral("predict"), QStringLiteral("--top"),
+                                                QStringLiteral("many"), QStringLiteral("-")}
+                                 << QByteArray("x") << QByteArray("--top");
+    }
+    void badUsageExitsTwoWithOneLine() {
+        QFETCH(QStringList, arguments);
+        QFETCH(QByteArray, stdinBytes);
+        QFETCH(QByteArray, mentions);
+        QStringList args = arguments;
+        // Point at the test model unless the row is about the model.
+        if (!args.isEmpty() && args.first() == QLatin1String("predict") && !args.contains(QStringLiteral("--model")))
+            args << QStringLiteral("--model") << modelDir();
+        const Run run = runCli(args, stdinBytes);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains(mentions), run.err.constData());
+        QVERIFY2(run.err.trimmed().count('\n') == 0 || mentions == "Usage", run.err.constData());
+    }
+
+    void predictFollowsTheContract() {
+        // Accented letters and an emoji before the words make code-point and byte offsets differ.
+        const QByteArray note = QStringLiteral("Señora 😀 with hypertension and scrotal pain, left side.").toUtf8();
+        const Run run = runCli({QStringLiteral("predict"), QStringLiteral("--model"), modelDir(),
+                                QStringLiteral("--top"), QStringLiteral("0"), QStringLiteral("-")},
+                               note);
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QJsonObject json = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(json.value(QStringLiteral("tokens")).toInt(), 8);
+        QCOMPARE(json.value(QStringLiteral("truncated")).toBool(), false);
+        QVERIFY(json.value(QStringLiteral("model")).toObject().contains(QStringLiteral("version")));
+        const QJsonArray codes = json.value(QStringLiteral("codes")).toArray();
+        QCOMPARE(codes.size(), 4); // --top 0 lists every label
+        double previous = 2.0;
+        const QString text = QString::fromUtf8(note);
+        const QVector<uint> codePoints = text.toUcs4();
+        for (const auto& value : codes) {
+            const QJsonObject code = value.toObject();
+            const double score = code.value(QStringLiteral("score")).toDouble();
+            QVERIFY(score >= 0.0 && score <= 1.0);
+            QVERIFY(score <= previous);
+            previous = score;
+            const QString system = code.value(QStringLiteral("system")).toString();
+            QCOMPARE(system, code.value(QStringLiteral("code")).toString() == QLatin1String("0DTJ4ZZ")
+                                 ? QStringLiteral("icd-10-pcs")
+                                 : QStringLiteral("icd-10-cm"));
+            for (const auto& spanValue : code.value(QStringLiteral("evidence")).toArray()) {
+                const QJsonObject span = spanValue.toObject();
+                const int begin = span.value(QStringLiteral("begin")).toInt();
+                const int end = span.value(QStringLiteral("end")).toInt();
+                QVERIFY(0 <= begin && begin < end && end <= codePoints.size());
+                // The span text is the code-point slice of the note.
+                const QString slice = QString::fromUcs4(reinterpret_cast<const char32_t*>(codePoints.constData() + begin),
+                                                        end - begin);
+                QCOMPARE(span.value(QStringLiteral("text")).toString(), slice);
+            }
+        }
+    }
+
+    void predictTopAndThreshold() {
+        const Run top = runCli({QStringLiteral("predict"), QStringLiteral("--model"), modelDir(), QStringLiteral("--top"),
+                                QStringLiteral("2"), QStringLiteral("-")},
+                               "hypertension");
+        QCOMPARE(top.exitCode, 0);
+        QCOMPARE(QJsonDocument::fromJson(top.out).object().value(QStringLiteral("codes")).toArray().size(), 2);
+        const Run none = runCli({QStringLiteral("predict"), QStringLiteral("--model"), modelDir(),
+                                 QStringLiteral("--threshold"), QStringLiteral("1"), QStringLiteral("-")},
+                                "hypertension");
+        QCOMPARE(none.exitCode, 0);
+        QCOMPARE(QJsonDocument::fromJson(none.out).object().value(QStringLiteral("codes")).toArray().size(), 0);
+    }
+
+    void infoDescribesTheModel() {
+        const Run run = runCli({QStringLiteral("info"), QStringLiteral("--model"), modelDir()});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject json = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(json.value(QStringLiteral("labels")).toInt(), 4);
+        QCOMPARE(json.value(QStringLiteral("vocabulary")).toInt(), 6);
+        QCOMPARE(json.value(QStringLiteral("arch")).toString(), QStringLiteral("fusion"));
+        QVERIFY(json.value(QStringLiteral("parameters")).toInteger() > 0);
+    }
+
+private:
+    QString modelDir() const { return m_dir.filePath(QStringLiteral("model")); }
+    QTemporaryDir m_dir;
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
