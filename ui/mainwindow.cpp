@@ -292,6 +292,9 @@ void MainWindow::onModelLoaded(const LoadedModel& model) {
         return;
     }
     m_engine = model.engine;
+    m_catalog = model.catalog;
+    if (!m_catalog)
+        statusBar()->showMessage(tr("No code descriptions: %1").arg(model.catalogError), 10000);
     m_analysis->setEngine(m_engine);
     const ModelInfo& info = m_engine->info();
     m_modelVersion = QString::fromStdString(info.version);
@@ -371,7 +374,7 @@ void MainWindow::onAnalysisFinished(const AnalysisResult& result) {
     if (result.text != m_editor->noteText())
         return; // the coder edited meanwhile; the pending edit re-analyses
     const ModelInfo& info = m_engine->info();
-    std::vector<Suggestion> suggestions = suggestionsFromPrediction(result.prediction, info);
+    std::vector<Suggestion> suggestions = suggestionsFromPrediction(result.prediction, info, m_catalog.get());
     const double threshold = m_threshold->value();
 
     storeAnalysisAndRestoreDecisions(result.text, threshold, suggestions);

@@ -17,6 +17,7 @@ class QSortFilterProxyModel;
 class QTableView;
 
 namespace fc {
+class CodeCatalog;
 class AnalysisService;
 class DecisionService;
 class Engine;
@@ -117,6 +118,7 @@ private:
     ModelLoader* m_loader = nullptr;
     DecisionService* m_decisions = nullptr; // null: decisions are kept in the table only (not saved)
     std::shared_ptr<const Engine> m_engine;
+    std::shared_ptr<const CodeCatalog> m_catalog; // descriptions for the model's code systems; may be null
     QString m_source;       // where the current note came from
     QString m_analysedText; // the text the table's suggestions (and their offsets) refer to
     QString m_modelVersion;

@@ -1,5 +1,6 @@
 #include "modelloader.h"
 
+#include "codecatalog.h"
 #include "fc/model/engine.h"
 
 #include <QElapsedTimer>
@@ -17,6 +18,15 @@ LoadedModel loadModel(const QString& directory, int threads) {
         result.engine = Engine::load(directory.toStdString(), threads);
     } catch (const std::exception& e) {
         result.error = QString::fromUtf8(e.what());
+    }
+    if (result.engine) {
+        QStringList systems;
+        for (const std::string& system : result.engine->info().labelSystems)
+            if (system != "unknown" && !systems.contains(QString::fromStdString(system)))
+                systems << QString::fromStdString(system);
+        const QString catalogDirectory = CodeCatalog::locateDirectory(&result.catalogError);
+        if (!catalogDirectory.isEmpty())
+            result.catalog = CodeCatalog::load(catalogDirectory, systems, &result.catalogError);
     }
     result.milliseconds = static_cast<double>(timer.nsecsElapsed()) / 1e6;
     try {

@@ -1,5 +1,6 @@
 #include "suggestion.h"
 
+#include "codecatalog.h"
 #include "fc/model/engine.h"
 
 #include <unordered_map>
@@ -20,7 +21,19 @@ QString statusName(SuggestionStatus status) {
     return {};
 }
 
-std::vector<Suggestion> suggestionsFromPrediction(const Prediction& prediction, const ModelInfo& model) {
+void describe(Suggestion& suggestion, const CodeCatalog& catalog) {
+    const auto entry = catalog.lookup(suggestion.system, suggestion.code);
+    if (!entry)
+        return;
+    // PCS long titles list all seven axes ("Imaging; Anatomical Regions; ..."); the short phrase reads
+    // better in a table. Diagnosis long titles are the official wording coders expect.
+    suggestion.description =
+        suggestion.system.endsWith(QLatin1String("-pcs")) ? entry->shortDescription : entry->longDescription;
+    suggestion.billable = entry->billable;
+}
+
+std::vector<Suggestion> suggestionsFromPrediction(const Prediction& prediction, const ModelInfo& model,
+                                                  const CodeCatalog* catalog) {
     std::unordered_map<std::string, std::string> systems;
     for (size_t i = 0; i < model.labels.size() && i < model.labelSystems.size(); ++i)
         systems.emplace(model.labels[i], model.labelSystems[i]);
@@ -35,6 +48,8 @@ std::vector<Suggestion> suggestionsFromPrediction(const Prediction& prediction, 
             system != systems.end() ? QString::fromStdString(system->second) : QStringLiteral("unknown");
         suggestion.score = static_cast<double>(scored.score);
         suggestion.evidence = scored.evidence;
+        if (catalog)
+            describe(suggestion, *catalog);
         suggestions.push_back(std::move(suggestion));
     }
     return suggestions;

@@ -8,7 +8,8 @@
 
 namespace fc {
 struct ModelInfo;
-}
+class CodeCatalog;
+} // namespace fc
 
 namespace fc::ui {
 
@@ -19,6 +20,8 @@ QString statusName(SuggestionStatus status); // "suggested", "accepted", "reject
 struct Suggestion {
     QString code;        // as in the model's label file, e.g. "N44.8"
     QString system;      // "icd-10-cm", "icd-10-pcs", "icd-9-cm", "icd-9-pcs" or "unknown"
+    QString description; // official title from the bundled catalog; empty when the code is not in it
+    bool billable = true; // false for catalog header codes (a category, not a codable leaf)
     double score = -1.0; // sigmoid probability in [0, 1]; negative for codes added by the coder
     std::vector<EvidenceSpan> evidence; // code-point spans into the analysed note, strongest first
     SuggestionStatus status = SuggestionStatus::Suggested;
@@ -27,8 +30,11 @@ struct Suggestion {
 };
 
 // Every scored code of a prediction, in prediction order (score descending), with its label system
-// looked up in the model's label list.
-std::vector<Suggestion> suggestionsFromPrediction(const Prediction& prediction, const ModelInfo& model);
+// looked up in the model's label list and its description in the catalog (when one is given).
+std::vector<Suggestion> suggestionsFromPrediction(const Prediction& prediction, const ModelInfo& model,
+                                                  const CodeCatalog* catalog = nullptr);
+// Fills description and billable from the catalog for one suggestion.
+void describe(Suggestion& suggestion, const CodeCatalog& catalog);
 
 // "ICD-10-CM" for "icd-10-cm"; unknown systems are upper-cased.
 QString systemShortName(const QString& system);

@@ -99,8 +99,8 @@ QVariant SuggestionTableModel::data(const QModelIndex& index, int role) const {
         case CodeColumn:
             return s.code;
         case DescriptionColumn:
-            // Until a code catalog is bundled, the system is the best description available.
-            return systemLongName(s.system);
+            // A code missing from the catalog still says what kind of code it is.
+            return s.description.isEmpty() ? systemLongName(s.system) : s.description;
         case SystemColumn:
             return systemShortName(s.system);
         case ConfidenceColumn:
@@ -110,8 +110,12 @@ QVariant SuggestionTableModel::data(const QModelIndex& index, int role) const {
         }
         return {};
     case Qt::ToolTipRole:
-        if (index.column() == DescriptionColumn)
-            return tr("No code catalog is loaded yet: the code system is shown instead of the description.");
+        if (index.column() == DescriptionColumn) {
+            if (s.description.isEmpty())
+                return tr("%1 is not in the bundled %2 catalog.").arg(s.code, systemShortName(s.system));
+            return s.billable ? s.description
+                              : tr("%1\n(header code: a category, not billable on its own)").arg(s.description);
+        }
         if (index.column() == ConfidenceColumn && s.hasScore())
             return tr("Model probability %1 (threshold %2)")
                 .arg(s.score, 0, 'f', 4)
