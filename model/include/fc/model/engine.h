@@ -15,15 +15,16 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace fc {
 
 struct ModelInfo {
-    std::string name;      // human-readable, e.g. "CodiEsp EN top-50 (Fusion)"
-    std::string version;   // e.g. "2026.11.25-1"
-    std::string arch;      // "fusion", "fusion-maxpool", "fusion-doclevel", "multirescnn", "caml", "drcaml"
-    std::string language;  // "en", "es"
+    std::string name;     // human-readable, e.g. "CodiEsp EN top-50 (Fusion)"
+    std::string version;  // e.g. "2026.11.25-1"
+    std::string arch;     // "fusion", "fusion-maxpool", "fusion-doclevel", "multirescnn", "caml", "drcaml"
+    std::string language; // "en", "es"
     bool placeholder = false; // random weights: every score is meaningless; the UI must say so
     float threshold = 0.5f;   // tuned on dev where available
     std::int64_t maxTokens = 2500;
@@ -35,15 +36,20 @@ struct ModelInfo {
 };
 
 struct PredictOptions {
-    bool evidence = true;      // extract evidence spans (cheap; off for bulk evaluation)
-    int maxEvidenceSpans = 3;  // per code, strongest first
-    // Notes longer than maxTokens are scored in consecutive windows of maxTokens tokens; a code's score
-    // is its maximum over windows, and its evidence comes from the window that gave that maximum.
+    bool evidence = true;     // extract evidence spans (cheap; off for bulk evaluation)
+    int maxEvidenceSpans = 3; // per code, strongest first
+    // Notes longer than maxTokens are scored in consecutive windows of maxTokens tokens (the last one
+    // shorter); a code's score is its maximum over windows, and its evidence comes from the window that gave
+    // that maximum. Each window is scored alone (batch of 1, as the authors evaluate).
+    // A note without tokens is scored as a single PAD token (the network needs n >= 1); it gets no evidence.
+    // Evidence is extracted for the 50 best-scoring codes plus every code scoring at least the model's
+    // threshold, at most 200 codes; other codes get none (keeps a 8,921-label model cheap).
 };
 
 class Engine {
 public:
     // Throws ModelError with a one-line reason if the directory is missing, incomplete or corrupt.
+    // threads: passed to setThreads() (0 = number of cores).
     static std::unique_ptr<Engine> load(const std::string& directory, int threads = 0);
     ~Engine();
     Engine(const Engine&) = delete;
@@ -51,7 +57,11 @@ public:
 
     const ModelInfo& info() const;
 
-    // Throws InputError on invalid UTF-8 and Cancelled if *cancel becomes true.
+    // Name and shape of every checkpoint tensor (the authors' state_dict names), in registration order.
+    std::vector<std::pair<std::string, std::vector<std::int64_t>>> parameterShapes() const;
+
+    // Throws InputError on invalid UTF-8 and Cancelled if *cancel becomes true (checked before each
+    // window; a window in progress, ~0.1 s, is finished first).
     Prediction predict(std::string_view utf8Text, const PredictOptions& options = {},
                        const std::atomic<bool>* cancel = nullptr) const;
 

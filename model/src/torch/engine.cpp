@@ -1,0 +1,224 @@
+#include "fc/model/engine.h"
+
+#include "fc/model/errors.h"
+#include "fc/model/evidence.h"
+#include "fc/model/modelfiles.h"
+#include "fc/model/tokenizer.h"
+#include "fc/model/vocabulary.h"
+#include "torch/checkpoint.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <thread>
+
+namespace fc {
+
+namespace {
+constexpr std::size_t kEvidenceTopCodes = 50;
+constexpr std::size_t kEvidenceMaxCodes = 200;
+} // namespace
+
+class Engine::Impl {
+public:
+    ModelInfo info;
+    Vocabulary vocabulary;
+    std::unique_ptr<net::Network> network;
+    EvidenceOptions evidence;
+};
+
+Engine::Engine(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Engine::~Engine() = default;
+
+const ModelInfo& Engine::info() const {
+    return m_impl->info;
+}
+
+void Engine::setThreads(int threads) {
+    if (threads <= 0)
+        threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    torch::set_num_threads(threads);
+}
+
+std::unique_ptr<Engine> Engine::load(const std::string& directory, int threads) {
+    setThreads(threads);
+    auto impl = std::make_unique<Impl>();
+    const auto config = readModelConfig(directory);
+    const auto vocabPath = (std::filesystem::path(directory) / "vocab.txt").string();
+    try {
+        impl->vocabulary = Vocabulary::load(vocabPath);
+    } catch (const InputError& e) {
+        throw ModelError(vocabPath + ": " + e.what());
+    }
+    if (static_cast<std::int64_t>(impl->vocabulary.size()) != config.vocabularySize)
+        throw ModelError(vocabPath + ": lines are not unique sorted words");
+    impl->network = net::loadNetwork(directory, config);
+    impl->network->module().eval();
+
+    auto& info = impl->info;
+    info.name = config.name;
+    info.version = config.version;
+    info.arch = config.arch;
+    info.language = config.language;
+    info.placeholder = config.placeholder;
+    info.threshold = config.threshold;
+    info.maxTokens = config.options.maxTokens;
+    info.labels = config.labels;
+    info.labelSystems = labelSystems(config.labels);
+    info.vocabularySize = config.vocabularySize;
+    for (const auto& p : impl->network->module().parameters(true))
+        info.parameters += p.numel();
+    info.directory = directory;
+
+    const bool caml = config.arch == "caml" || config.arch == "drcaml";
+    std::int64_t kernel = config.options.camlKernel;
+    if (!caml) {
+        kernel = 1;
+        for (const auto k : config.options.filterSizes)
+            kernel = std::max(kernel, k);
+    }
+    impl->evidence = evidenceOptionsFor(config.arch, EvidenceGeometry::Readable, static_cast<int>(kernel));
+    if (!caml)
+        impl->evidence.tokensPerPosition = static_cast<int>(impl->network->geometry().tokensPerPosition);
+    return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+}
+
+std::vector<std::pair<std::string, std::vector<std::int64_t>>> Engine::parameterShapes() const {
+    std::vector<std::pair<std::string, std::vector<std::int64_t>>> out;
+    for (const auto& [name, tensor] : net::stateDict(*m_impl->network))
+        out.emplace_back(name, tensor.sizes().vec());
+    return out;
+}
+
+Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& options,
+                           const std::atomic<bool>* cancel) const {
+    const auto tokens = tokenize(utf8Text);
+    const auto& info = m_impl->info;
+    const auto labels = info.labels.size();
+    const auto window = std::max<std::int64_t>(1, info.maxTokens);
+    const auto total = static_cast<std::int64_t>(tokens.size());
+
+    std::vector<std::int64_t> ids(tokens.size());
+    for (std::size_t i = 0; i < tokens.size(); ++i)
+        ids[i] = m_impl->vocabulary.id(tokens[i].text);
+
+    Prediction prediction;
+    prediction.tokens = total;
+    prediction.windows = total == 0 ? 1 : (total + window - 1) / window;
+    prediction.truncated = prediction.windows > 1;
+
+    std::vector<float> best(labels, -1.0f);
+    std::vector<std::int64_t> bestWindow(labels, 0);
+    std::vector<torch::Tensor> attention; // per window [Y, P], kept only when evidence is wanted
+    {
+        torch::InferenceMode inference;
+        for (std::int64_t w = 0; w < prediction.windows; ++w) {
+            if (cancel && cancel->load())
+                throw Cancelled();
+            const auto begin = w * window;
+            const auto length = std::max<std::int64_t>(1, std::min(window, total - begin));
+            auto input = torch::zeros({1, length}, torch::kInt64);
+            if (total > 0)
+                std::copy_n(ids.begin() + begin, length, input.data_ptr<std::int64_t>());
+            const auto out = m_impl->network->forward(input);
+            const auto scores = torch::sigmoid(out.logits[0]).contiguous();
+            const auto* s = scores.data_ptr<float>();
+            for (std::size_t y = 0; y < labels; ++y) {
+                if (s[y] > best[y]) {
+                    best[y] = s[y];
+                    bestWindow[y] = w;
+                }
+            }
+            if (options.evidence && total > 0)
+                attention.push_back(out.attention[0].contiguous());
+        }
+    }
+    if (cancel && cancel->load())
+        throw Cancelled();
+
+    std::vector<std::size_t> order(labels);
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return best[a] > best[b]; });
+    prediction.codes.resize(labels);
+    for (std::size_t r = 0; r < labels; ++r) {
+        prediction.codes[r].code = info.labels[order[r]];
+        prediction.codes[r].score = best[order[r]];
+    }
+
+    if (options.evidence && total > 0 && options.maxEvidenceSpans > 0) {
+        auto evidenceOptions = m_impl->evidence;
+        evidenceOptions.maxSpans = options.maxEvidenceSpans;
+        for (std::size_t r = 0; r < labels && r < kEvidenceMaxCodes; ++r) {
+            if (r >= kEvidenceTopCodes && prediction.codes[r].score < info.threshold)
+                break;
+            const auto y = order[r];
+            const auto w = bestWindow[y];
+            const auto row = attention[static_cast<std::size_t>(w)][static_cast<std::int64_t>(y)];
+            const auto begin = w * window;
+            const auto length = std::min(window, total - begin);
+            prediction.codes[r].evidence =
+                extractEvidence(row.data_ptr<float>(), static_cast<std::size_t>(row.size(0)),
+                                tokens.data() + begin, static_cast<std::size_t>(length), evidenceOptions);
+        }
+    }
+    return prediction;
+}
+
+namespace {
+
+// The resolved path of the libblas.so.3 mapped into this process, empty if none (read from /proc/self/maps).
+std::string loadedBlasLibrary() {
+    std::ifstream maps("/proc/self/maps");
+    std::string line;
+    while (std::getline(maps, line)) {
+        const auto slash = line.find('/');
+        if (slash == std::string::npos || line.find("libblas.so") == std::string::npos)
+            continue;
+        std::error_code ec;
+        const auto real = std::filesystem::canonical(line.substr(slash), ec);
+        return ec ? line.substr(slash) : real.string();
+    }
+    return {};
+}
+
+} // namespace
+
+std::string slowBlasWarning() {
+    // Debian's alternatives decide what libblas.so.3 is; an optimised implementation in the mapped path
+    // settles it without timing (a timing alone misfires on a busy machine).
+    const auto blas = loadedBlasLibrary();
+    for (const char* fast : {"openblas", "blis", "mkl", "atlas"}) {
+        if (blas.find(fast) != std::string::npos)
+            return {};
+    }
+    constexpr std::int64_t n = 256;
+    torch::InferenceMode inference;
+    const auto a = torch::rand({n, n}), b = torch::rand({n, n});
+    auto c = torch::mm(a, b); // warm-up (thread pool, page faults)
+    using Clock = std::chrono::steady_clock;
+    // Best of short runs over ~50 ms, so a momentarily busy CPU does not look like a slow BLAS.
+    double best = 0.0;
+    const auto start = Clock::now();
+    while (std::chrono::duration<double>(Clock::now() - start).count() < 0.05) {
+        const auto t0 = Clock::now();
+        c = torch::mm(a, b);
+        const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+        best = std::max(best, 2.0 * n * n * n / std::max(seconds, 1e-9) / 1e9);
+    }
+    if (best >= 20.0)
+        return {};
+    char text[400];
+    std::snprintf(
+        text, sizeof text,
+        "Matrix products run at %.1f GFLOP/s through %s: this looks like the slow reference BLAS, so "
+        "analysis will be about 10x slower than it should. Install OpenBLAS "
+        "(sudo apt install libopenblas0-openmp).",
+        best, blas.empty() ? "an unknown BLAS" : blas.c_str());
+    return text;
+}
+
+} // namespace fc

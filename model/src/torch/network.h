@@ -1,0 +1,72 @@
+#pragma once
+// The one interface through which the trainer, the checkpoint code and the Engine use a network
+// (Fusion, its ablations and the baselines). Internal to fc::model (torch types).
+//
+// Contracts:
+// - ids: [B, n] int64 word ids (0 = PAD, 1..V words, V + 1 = UNK), n >= 1, batch right-padded with 0.
+//   No masks: padding takes part everywhere, as in the authors' code.
+// - Training: module().train(); loss = torch::binary_cross_entropy_with_logits(out.logits, targets) (mean).
+//   Optimise only parameters with requires_grad() (Fusion's positional table is a fixed parameter).
+// - Inference: module().eval() under torch::InferenceMode.
+// - Not thread-safe for concurrent forward() in train mode; in eval/InferenceMode concurrent forward()
+//   calls on one network are safe (no state is mutated).
+#include "fc/model/modelfiles.h"
+
+#include <torch/nn.h>
+#include <torch/types.h>
+
+#include <memory>
+#include <string>
+
+namespace fc::net {
+
+struct NetworkOutput {
+    torch::Tensor logits;    // [B, Y] pre-sigmoid scores
+    torch::Tensor attention; // [B, Y, P] code-wise attention over positions (rows sum to 1)
+    // [B, m, n]: per branch, the weight each token got inside its pooling window (soft-pool softmax, or
+    // one-hot of the max for fusion-maxpool); defined only when requested and the arch pools.
+    torch::Tensor poolWeights;
+};
+
+// How attention positions map back to tokens: position p covers tokens
+// [p*tokensPerPosition - receptiveRadius, (p+1)*tokensPerPosition - 1 + receptiveRadius] (clamped);
+// receptiveRadius is the widest branch's (fusion-spec.md 5.1).
+struct PositionGeometry {
+    std::int64_t tokensPerPosition = 1;
+    std::int64_t receptiveRadius = 0;
+    std::int64_t positionsFor(std::int64_t tokens) const {
+        return (tokens + tokensPerPosition - 1) / tokensPerPosition;
+    }
+};
+
+class Network {
+public:
+    virtual ~Network() = default;
+    virtual NetworkOutput forward(const torch::Tensor& ids, bool wantPoolWeights = false) = 0;
+    // parameters(), named_parameters(), named_buffers(), train(), eval(), to(), zero_grad().
+    virtual torch::nn::Module& module() = 0;
+    virtual const torch::nn::Module& module() const = 0;
+    virtual PositionGeometry geometry() const = 0;
+    // DR-CAML only: the description regulariser (fusion-spec.md 6 / CAML paper) for one batch.
+    // descriptions[y]: token ids of label y's description (may be empty); targets [B, Y] in {0,1}.
+    // Returns a scalar to add to the loss; zero for every other architecture.
+    virtual torch::Tensor descriptionLoss(const torch::Tensor& targets,
+                                          const std::vector<torch::Tensor>& descriptions);
+    const ModelConfig& config() const { return m_config; }
+
+protected:
+    explicit Network(ModelConfig config) : m_config(std::move(config)) {}
+
+private:
+    ModelConfig m_config;
+};
+
+// Builds config.arch with config.labels.size() outputs and config.vocabularySize + 2 embedding rows,
+// initialised as fusion-spec.md 1.2 / 2 say, from the current torch RNG state (seed with torch::manual_seed).
+// Throws ModelError on an unknown arch or inconsistent options.
+std::unique_ptr<Network> makeNetwork(const ModelConfig& config);
+
+// name -> tensor of every checkpoint entry (parameters, then buffers), i.e. the authors' state_dict.
+std::vector<std::pair<std::string, torch::Tensor>> stateDict(const Network& network);
+
+} // namespace fc::net

@@ -1,0 +1,312 @@
+// Engine on small models made with createModel: loading, prediction contract, windows, empty notes,
+// cancellation, and the one-line ModelError for broken model directories.
+#include "fc/model/engine.h"
+#include "fc/model/errors.h"
+#include "fc/model/modelfiles.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <atomic>
+#include <memory>
+#include <set>
+
+namespace {
+
+std::vector<std::string> words() {
+    return {"patient", "fever",    "cough", "pneumonia", "chest",
+            "pain",    "diabetes", "renal", "failure",   "acute"};
+}
+
+fc::ModelConfig smallConfig(const std::string& arch) {
+    fc::ModelConfig c;
+    c.name = "test " + arch;
+    c.arch = arch;
+    c.placeholder = true;
+    c.labels = {"J18.9", "E11.9", "N17.9", "R05", "BW03ZZZ"};
+    c.options.maxTokens = 16; // tiny windows so truncation is cheap to exercise
+    c.options.filterSizes = {3, 5};
+    return c;
+}
+
+QByteArray readAll(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+void writeAll(const QString& path, const QByteArray& bytes) {
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(bytes);
+}
+
+} // namespace
+
+class TestEngine : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_tmp;
+    QString m_model;
+
+    QString copyModel(const QString& name) {
+        const QString dst = m_tmp.filePath(name);
+        QDir().mkpath(dst);
+        for (const auto& file : QDir(m_model).entryList(QDir::Files))
+            QFile::copy(m_model + "/" + file, dst + "/" + file);
+        return dst;
+    }
+
+    static QString loadError(const QString& dir) {
+        try {
+            fc::Engine::load(dir.toStdString(), 1);
+        } catch (const fc::ModelError& e) {
+            return QString::fromStdString(e.what());
+        }
+        return {};
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(m_tmp.isValid());
+        m_model = m_tmp.filePath("fusion");
+        fc::createModel(smallConfig("fusion"), words(), 7, m_model.toStdString());
+    }
+
+    void loadsAndDescribesTheModel() {
+        const auto engine = fc::Engine::load(m_model.toStdString(), 1);
+        const auto& info = engine->info();
+        QCOMPARE(info.arch, std::string("fusion"));
+        QVERIFY(info.placeholder);
+        QCOMPARE(info.labels.size(), std::size_t(5));
+        QCOMPARE(info.vocabularySize, std::int64_t(10));
+        QCOMPARE(info.maxTokens, std::int64_t(16));
+        QCOMPARE(info.labelSystems, (std::vector<std::string>{"icd-10-cm", "icd-10-cm", "icd-10-cm",
+                                                              "icd-10-cm", "icd-10-pcs"}));
+        std::int64_t total = 0;
+        for (const auto& [name, shape] : engine->parameterShapes()) {
+            std::int64_t n = 1;
+            for (const auto d : shape)
+                n *= d;
+            if (name.find("running_") == std::string::npos && name.find("num_batches") == std::string::npos)
+                total += n;
+        }
+        QCOMPARE(total, info.parameters);
+        QCOMPARE(engine->parameterShapes().front().first, std::string("word_rep.embed.weight"));
+        QCOMPARE(engine->parameterShapes().front().second, (std::vector<std::int64_t>{12, 100}));
+    }
+
+    void labelSystemsFromCodeShapes_data() {
+        QTest::addColumn<QString>("code");
+        QTest::addColumn<bool>("icd10Context");
+        QTest::addColumn<QString>("system");
+        QTest::newRow("cm 3 chars") << "I10" << true << "icd-10-cm";
+        QTest::newRow("cm dotted") << "R11.10" << true << "icd-10-cm";
+        QTest::newRow("pcs 7 chars") << "0DTJ4ZZ" << true << "icd-10-pcs";
+        QTest::newRow("pcs prefix, letters") << "5A1D" << false << "icd-10-pcs";
+        QTest::newRow("pcs prefix, digits after the letter") << "B030" << true << "icd-10-pcs";
+        QTest::newRow("undotted E code without context") << "E888" << false << "icd-9-cm";
+        QTest::newRow("icd-9 dx") << "401.9" << false << "icd-9-cm";
+        QTest::newRow("icd-9 V code") << "V58.61" << false << "icd-9-cm";
+        QTest::newRow("icd-9 E code") << "E888.9" << false << "icd-9-cm";
+        QTest::newRow("icd-9 procedure") << "38.93" << false << "icd-9-pcs";
+        QTest::newRow("undotted digits") << "4019" << true << "unknown";
+    }
+    void labelSystemsFromCodeShapes() {
+        QFETCH(QString, code);
+        QFETCH(bool, icd10Context);
+        QFETCH(QString, system);
+        QCOMPARE(QString::fromStdString(fc::labelSystem(code.toStdString(), icd10Context)), system);
+    }
+
+    void predictionContract() {
+        const auto engine = fc::Engine::load(m_model.toStdString(), 1);
+        const std::string text = "Patient with fever and cough; chest X-ray shows pneumonia. 38.5 C";
+        const auto p = engine->predict(text);
+        QCOMPARE(p.tokens, std::int64_t(11)); // "38", "5" dropped; "x", "ray", "c" kept
+        QCOMPARE(p.windows, std::int64_t(1));
+        QVERIFY(!p.truncated);
+        QCOMPARE(p.codes.size(), std::size_t(5));
+        std::set<std::string> seen;
+        for (std::size_t i = 0; i < p.codes.size(); ++i) {
+            seen.insert(p.codes[i].code);
+            QVERIFY(p.codes[i].score > 0.0f && p.codes[i].score < 1.0f);
+            if (i > 0)
+                QVERIFY(p.codes[i - 1].score >= p.codes[i].score);
+            QVERIFY(!p.codes[i].evidence.empty()); // 5 codes <= top 50
+            for (const auto& span : p.codes[i].evidence) {
+                QVERIFY(span.begin >= 0 && span.begin < span.end);
+                QVERIFY(span.end <= static_cast<std::int64_t>(text.size()));
+                QVERIFY(span.weight > 0.0 && span.weight <= 1.0);
+            }
+        }
+        QCOMPARE(seen.size(), std::size_t(5));
+        // Deterministic in eval mode; evidence off gives the same scores and no spans.
+        const auto again = engine->predict(text, fc::PredictOptions{false, 3});
+        for (std::size_t i = 0; i < p.codes.size(); ++i) {
+            QCOMPARE(again.codes[i].code, p.codes[i].code);
+            QCOMPARE(again.codes[i].score, p.codes[i].score);
+            QVERIFY(again.codes[i].evidence.empty());
+        }
+    }
+
+    void longNotesAreScoredInWindows_data() {
+        QTest::addColumn<int>("tokens");
+        QTest::addColumn<int>("windows");
+        QTest::newRow("exactly one window") << 16 << 1;
+        QTest::newRow("one more token") << 17 << 2;
+        QTest::newRow("three windows") << 40 << 3;
+    }
+    void longNotesAreScoredInWindows() {
+        QFETCH(int, tokens);
+        QFETCH(int, windows);
+        const auto engine = fc::Engine::load(m_model.toStdString(), 1);
+        std::string text;
+        for (int i = 0; i < tokens; ++i)
+            text += words()[static_cast<std::size_t>(i * 7 % 10)] + " ";
+        const auto p = engine->predict(text);
+        QCOMPARE(p.tokens, std::int64_t(tokens));
+        QCOMPARE(p.windows, std::int64_t(windows));
+        QCOMPARE(p.truncated, windows > 1);
+        // Max over windows: never below the score of the first window alone.
+        std::string first;
+        for (int i = 0; i < 16 && i < tokens; ++i)
+            first += words()[static_cast<std::size_t>(i * 7 % 10)] + " ";
+        const auto p1 = engine->predict(first);
+        for (const auto& c : p1.codes) {
+            const auto it =
+                std::find_if(p.codes.begin(), p.codes.end(), [&](const auto& x) { return x.code == c.code; });
+            QVERIFY(it != p.codes.end());
+            QVERIFY(it->score >= c.score);
+            for (const auto& span : it->evidence)
+                QVERIFY(span.end <= static_cast<std::int64_t>(text.size()));
+        }
+    }
+
+    void notesWithoutTokens_data() {
+        QTest::addColumn<QString>("text");
+        QTest::newRow("empty") << QString();
+        QTest::newRow("numbers and punctuation") << QStringLiteral("12, 345 -- 6.7 !!");
+    }
+    void notesWithoutTokens() {
+        QFETCH(QString, text);
+        const auto engine = fc::Engine::load(m_model.toStdString(), 1);
+        const auto p = engine->predict(text.toStdString());
+        QCOMPARE(p.tokens, std::int64_t(0));
+        QCOMPARE(p.windows, std::int64_t(1));
+        QCOMPARE(p.codes.size(), std::size_t(5));
+        for (const auto& c : p.codes) {
+            QVERIFY(c.score > 0.0f && c.score < 1.0f);
+            QVERIFY(c.evidence.empty());
+        }
+    }
+
+    void invalidUtf8IsInputError() {
+        const auto engine = fc::Engine::load(m_model.toStdString(), 1);
+        QVERIFY_THROWS_EXCEPTION(fc::InputError, engine->predict(std::string("fever \xff cough")));
+    }
+
+    void cancellation() {
+        const auto engine = fc::Engine::load(m_model.toStdString(), 1);
+        std::atomic<bool> cancel{true};
+        QVERIFY_THROWS_EXCEPTION(fc::Cancelled, engine->predict("patient fever", {}, &cancel));
+        cancel = false;
+        QCOMPARE(engine->predict("patient fever", {}, &cancel).codes.size(), std::size_t(5));
+    }
+
+    void everyArchitectureLoadsAndPredicts_data() {
+        QTest::addColumn<QString>("arch");
+        for (const auto& arch : fc::knownArchitectures())
+            QTest::newRow(arch.c_str()) << QString::fromStdString(arch);
+    }
+    void everyArchitectureLoadsAndPredicts() {
+        QFETCH(QString, arch);
+        const QString dir = m_tmp.filePath("arch-" + arch);
+        fc::createModel(smallConfig(arch.toStdString()), words(), 3, dir.toStdString());
+        const auto engine = fc::Engine::load(dir.toStdString(), 1);
+        QCOMPARE(engine->info().arch, arch.toStdString());
+        for (const std::string text : {"fever", "acute renal failure with fever", ""}) {
+            const auto p = engine->predict(text);
+            QCOMPARE(p.codes.size(), std::size_t(5));
+            if (!text.empty())
+                QVERIFY(!p.codes.front().evidence.empty());
+        }
+    }
+
+    void createModelReplacesAtomically() {
+        const QString dir = m_tmp.filePath("replace");
+        fc::createModel(smallConfig("caml"), words(), 1, dir.toStdString());
+        fc::createModel(smallConfig("fusion"), words(), 1, dir.toStdString());
+        QCOMPARE(fc::readModelConfig(dir.toStdString()).arch, std::string("fusion"));
+        // No temporary or backup directories are left beside it.
+        const auto siblings = QDir(m_tmp.path()).entryList(QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot);
+        for (const auto& s : siblings)
+            QVERIFY2(!s.contains(".tmp-") && !s.contains(".old-"), qPrintable(s));
+    }
+
+    void brokenDirectoriesGiveModelError_data() {
+        QTest::addColumn<QString>("damage");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("missing weights") << "rm weights.pt"
+                                         << "weights.pt: missing";
+        QTest::newRow("missing labels") << "rm labels.txt"
+                                        << "labels.txt not found";
+        QTest::newRow("missing model.json") << "rm model.json"
+                                            << "model.json missing";
+        QTest::newRow("truncated weights") << "truncate weights.pt"
+                                           << "truncated or corrupt";
+        QTest::newRow("garbage weights") << "garbage weights.pt"
+                                         << "not a PyTorch checkpoint";
+        QTest::newRow("label count") << "drop-label"
+                                     << "model.json says 5";
+        QTest::newRow("vocabulary size") << "drop-word"
+                                         << "model.json says 10";
+        QTest::newRow("bad json") << "garbage model.json"
+                                  << "not valid JSON";
+        QTest::newRow("format version") << "version"
+                                        << "unsupported format_version 2";
+        QTest::newRow("shape vs labels") << "labels-and-count"
+                                         << "expected [4, 100]";
+    }
+    void brokenDirectoriesGiveModelError() {
+        QFETCH(QString, damage);
+        QFETCH(QString, expected);
+        const QString dir = copyModel("broken-" + QString::number(qHash(damage)));
+        const auto parts = damage.split(' ');
+        if (parts[0] == "rm") {
+            QVERIFY(QFile::remove(dir + "/" + parts[1]));
+        } else if (parts[0] == "truncate") {
+            const auto bytes = readAll(dir + "/" + parts[1]);
+            writeAll(dir + "/" + parts[1], bytes.left(bytes.size() / 2));
+        } else if (parts[0] == "garbage") {
+            writeAll(dir + "/" + parts[1], "this is not a model\n");
+        } else if (damage == "drop-label") {
+            writeAll(dir + "/labels.txt", "J18.9\nE11.9\nN17.9\nR05\n");
+        } else if (damage == "drop-word") {
+            auto lines = readAll(dir + "/vocab.txt").split('\n');
+            lines.removeAt(0);
+            writeAll(dir + "/vocab.txt", lines.join('\n'));
+        } else if (damage == "version") {
+            writeAll(dir + "/model.json",
+                     readAll(dir + "/model.json").replace("\"format_version\": 1", "\"format_version\": 2"));
+        } else if (damage == "labels-and-count") {
+            writeAll(dir + "/labels.txt", "J18.9\nE11.9\nN17.9\nR05\n");
+            writeAll(dir + "/model.json",
+                     readAll(dir + "/model.json").replace("\"label_count\": 5", "\"label_count\": 4"));
+        }
+        const auto error = loadError(dir);
+        QVERIFY2(error.contains(expected), qPrintable("got: " + error));
+        QVERIFY2(!error.contains('\n'), qPrintable("multi-line error: " + error));
+    }
+
+    void slowBlasWarningNamesTheFix() {
+        const auto warning = fc::slowBlasWarning();
+        if (!warning.empty())
+            QVERIFY(warning.find("libopenblas0-openmp") != std::string::npos);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEngine)
+#include "tst_engine.moc"
