@@ -21,11 +21,14 @@ using fc::cli::Command;
 const Command kCommands[] = {
     {"predict", "Suggest codes for one note and print JSON with scores and evidence.", fc::cli::runPredict},
     {"info", "Describe a model: name, version, architecture, labels, parameters.", fc::cli::runInfo},
+    {"bench", "Measure inference latency, the sgemm peak and the achieved fraction of it.", fc::cli::runBench},
     {"init-model", "Create a model directory with freshly initialised (untrained) weights.", fc::cli::runInitModel},
     {"prepare", "Convert CodiEsp or MIMIC-III to dataset files (prepare codiesp|mimic3 --help).",
      fc::cli::runPrepare},
     {"train", "Train a model directory from dataset files (--preset fusion|multirescnn|caml|...).", fc::cli::runTrain},
     {"eval", "Evaluate a model on a dataset file and print the metrics.", fc::cli::runEval},
+    {"import-pytorch", "Turn a checkpoint of the authors' PyTorch code into a model directory.",
+     fc::cli::runImportPytorch},
 };
 
 void printUsage(std::FILE* out) {

@@ -7,8 +7,10 @@ namespace fc::cli {
 int runPredict(const QStringList& arguments);
 int runInitModel(const QStringList& arguments);
 int runInfo(const QStringList& arguments);
+int runBench(const QStringList& arguments);
 int runPrepare(const QStringList& arguments);
 int runTrain(const QStringList&);
 int runEval(const QStringList&);
+int runImportPytorch(const QStringList& arguments);
 
 } // namespace fc::cli

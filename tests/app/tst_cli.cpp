@@ -38,7 +38,8 @@ private Q_SLOTS:
         // A small untrained model keeps the test fast; its scores are meaningless but well-formed.
         QFile labels(m_dir.filePath(QStringLiteral("labels.txt")));
         QVERIFY(labels.open(QIODevice::WriteOnly));
-        labels.write("I10\nE11.9\nN44.8\n0DTJ4ZZ\n");
+        // Sorted, as the authors' loader orders labels (import-pytorch relies on it).
+        labels.write("0DTJ4ZZ\nE11.9\nI10\nN44.8\n");
         labels.close();
         QFile vocab(m_dir.filePath(QStringLiteral("vocab.txt")));
         QVERIFY(vocab.open(QIODevice::WriteOnly));
@@ -166,6 +167,42 @@ private Q_SLOTS:
         QCOMPARE(json.value(QStringLiteral("vocabulary")).toInt(), 6);
         QCOMPARE(json.value(QStringLiteral("arch")).toString(), QStringLiteral("fusion"));
         QVERIFY(json.value(QStringLiteral("parameters")).toInteger() > 0);
+    }
+
+    void importPytorchRoundTripsOurOwnWeights() {
+        // weights.pt is a PyTorch zip tensor dictionary under the authors' names, so importing it with our
+        // vocabulary and labels must reproduce the model's scores exactly.
+        const QString imported = m_dir.filePath(QStringLiteral("imported"));
+        const Run run = runCli({QStringLiteral("import-pytorch"), QStringLiteral("--state-dict"),
+                                modelDir() + QStringLiteral("/weights.pt"), QStringLiteral("--vocab"),
+                                modelDir() + QStringLiteral("/vocab.txt"), QStringLiteral("--labels"),
+                                modelDir() + QStringLiteral("/labels.txt"), QStringLiteral("--out"), imported});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QByteArray note("Left scrotal pain; hypertension and diabetes.");
+        const QStringList predict{QStringLiteral("predict"), QStringLiteral("--top"), QStringLiteral("0"),
+                                  QStringLiteral("--no-evidence"), QStringLiteral("-"), QStringLiteral("--model")};
+        const Run original = runCli(predict + QStringList{modelDir()}, note);
+        const Run copy = runCli(predict + QStringList{imported}, note);
+        QCOMPARE(original.exitCode, 0);
+        QCOMPARE(copy.exitCode, 0);
+        const QJsonArray a = QJsonDocument::fromJson(original.out).object().value(QStringLiteral("codes")).toArray();
+        const QJsonArray b = QJsonDocument::fromJson(copy.out).object().value(QStringLiteral("codes")).toArray();
+        QCOMPARE(a.size(), 4);
+        QCOMPARE(a, b);
+    }
+
+    void importPytorchRejectsBadInput() {
+        QFile junk(m_dir.filePath(QStringLiteral("junk.pt")));
+        QVERIFY(junk.open(QIODevice::WriteOnly));
+        junk.write("this is not a checkpoint");
+        junk.close();
+        const Run run = runCli({QStringLiteral("import-pytorch"), QStringLiteral("--state-dict"), junk.fileName(),
+                                QStringLiteral("--vocab"), modelDir() + QStringLiteral("/vocab.txt"),
+                                QStringLiteral("--labels"), modelDir() + QStringLiteral("/labels.txt"),
+                                QStringLiteral("--out"), m_dir.filePath(QStringLiteral("never"))});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("junk.pt"), run.err.constData());
+        QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("never"))));
     }
 
 private:
