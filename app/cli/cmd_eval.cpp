@@ -1,0 +1,80 @@
+// fusioncoder-cli eval: a model on a dataset file -> the metrics of interfaces.md (table, or JSON with
+// --json).
+#include "cli_common.h"
+#include "commands.h"
+
+#include "fc/model/evaluation.h"
+#include "fc/model/metrics.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <chrono>
+#include <cstdio>
+
+namespace fc::cli {
+
+int runEval(const QStringList& arguments) {
+    QCommandLineParser parser;
+    parser.addOptions({
+        {QStringLiteral("model"), QStringLiteral("Model directory or shipped model name."),
+         QStringLiteral("MODEL"), QStringLiteral("default")},
+        {QStringLiteral("data"), QStringLiteral("Dataset file (JSON Lines) with gold codes."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("json"), QStringLiteral("Print one JSON object instead of a table.")},
+        {QStringLiteral("threshold"),
+         QStringLiteral("Decision threshold of the F1 metrics (default: the model's, tuned on dev)."),
+         QStringLiteral("T")},
+        {QStringLiteral("truncate"),
+         QStringLiteral(
+             "Score only the first max-tokens tokens of each note, as the authors' evaluation does "
+             "(default: long notes are scored in windows, like predict).")},
+        {QStringLiteral("no-evidence"), QStringLiteral("Skip the evidence metrics.")},
+        {QStringLiteral("threads"), QStringLiteral("LibTorch threads (default: all cores)."),
+         QStringLiteral("N")},
+    });
+    parseOrThrow(
+        parser, arguments,
+        QStringLiteral("Scores every document of a dataset with a model and prints macro_auc, micro_auc, "
+                       "macro_f1, macro_f1_per_code, micro_f1, p_at_5, p_at_8, p_at_15, map, n_docs, "
+                       "n_skipped (and evidence metrics when the data has evidence)."));
+    if (!parser.positionalArguments().isEmpty())
+        throw UsageError(QStringLiteral("eval takes no positional arguments"));
+    const QString data = requiredValue(parser, QStringLiteral("data"));
+    const QString model = modelDirectory(parser.value(QStringLiteral("model")));
+
+    EvaluationOptions options;
+    options.truncate = parser.isSet(QStringLiteral("truncate"));
+    options.evidence = !parser.isSet(QStringLiteral("no-evidence"));
+    options.threads = intValue(parser, QStringLiteral("threads"), 0, 0, 256);
+    if (parser.isSet(QStringLiteral("threshold")))
+        options.threshold =
+            static_cast<float>(doubleValue(parser, QStringLiteral("threshold"), 0.5, 0.0, 1.0));
+    auto last = std::chrono::steady_clock::now();
+    options.progress = [&](std::size_t done, std::size_t total) {
+        const auto now = std::chrono::steady_clock::now();
+        if (done != total && std::chrono::duration<double>(now - last).count() < 5.0)
+            return;
+        last = now;
+        printProgress(QStringLiteral("eval: %1/%2 documents").arg(done).arg(total));
+    };
+
+    const EvaluationResult result = evaluateModel(model.toStdString(), data.toStdString(), options);
+    printProgress(
+        QStringLiteral("eval: %1 documents scored, %2 skipped (no code in the label set), %3 longer "
+                       "than the model window (%4), %5 s")
+            .arg(result.metrics.n_docs)
+            .arg(result.metrics.n_skipped)
+            .arg(result.longDocuments)
+            .arg(options.truncate ? QStringLiteral("truncated") : QStringLiteral("windowed"))
+            .arg(result.seconds, 0, 'f', 1));
+    if (parser.isSet(QStringLiteral("json"))) {
+        std::fputs(metricsToJson(result.metrics).c_str(), stdout);
+        std::fputs("\n", stdout);
+    } else {
+        std::fputs(metricsToTable(result.metrics).c_str(), stdout);
+    }
+    return Ok;
+}
+
+} // namespace fc::cli

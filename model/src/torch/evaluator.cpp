@@ -1,0 +1,128 @@
+// fc::evaluateModel: every document through Engine::predict, then the metrics of metrics.h.
+#include "fc/model/engine.h"
+#include "fc/model/errors.h"
+#include "fc/model/evaluation.h"
+#include "fc/model/evidence_metrics.h"
+#include "fc/model/tokenizer.h"
+#include "fc/model/unicode.h"
+
+#include "torch/evaluator_input.h"
+
+#include <chrono>
+#include <set>
+#include <unordered_map>
+
+namespace fc {
+
+namespace {
+
+EvaluationResult evaluateDocuments(const std::string& modelDirectory,
+                                   const std::vector<evaluator::EvalDocument>& documents,
+                                   const EvaluationOptions& options) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto engine = Engine::load(modelDirectory, options.threads);
+    const ModelInfo& info = engine->info();
+    std::unordered_map<std::string, std::int32_t> labelIndex;
+    for (std::size_t i = 0; i < info.labels.size(); ++i)
+        labelIndex.emplace(info.labels[i], static_cast<std::int32_t>(i));
+
+    EvaluationResult result;
+    std::vector<GoldCodes> gold;
+    std::vector<std::size_t> kept; // indices of scored documents
+    for (std::size_t d = 0; d < documents.size(); ++d) {
+        GoldCodes codes;
+        const std::set<std::string> unique(documents[d].codes.begin(), documents[d].codes.end());
+        for (const auto& code : unique) {
+            const auto it = labelIndex.find(code);
+            if (it == labelIndex.end())
+                ++codes.outsideLabelSet;
+            else
+                codes.labels.push_back(it->second);
+        }
+        if (codes.labels.empty()) {
+            ++result.metrics.n_skipped;
+            continue;
+        }
+        gold.push_back(std::move(codes));
+        kept.push_back(d);
+    }
+
+    ScoreMatrix scores(kept.size(), info.labels.size());
+    EvidenceScorer evidence;
+    bool anyEvidence = false;
+    const auto window = std::max<std::int64_t>(1, info.maxTokens);
+    for (std::size_t row = 0; row < kept.size(); ++row) {
+        if (options.cancel != nullptr && options.cancel->load())
+            throw Cancelled();
+        const evaluator::EvalDocument& doc = documents[kept[row]];
+        std::vector<Token> tokens;
+        try {
+            tokens = tokenize(doc.text);
+        } catch (const InputError& e) {
+            throw InputError("document '" + doc.id + "': " + e.what());
+        }
+        std::string text = doc.text;
+        if (static_cast<std::int64_t>(tokens.size()) > window) {
+            ++result.longDocuments;
+            if (options.truncate) {
+                // The prefix up to the end of token `window` tokenises to exactly the first `window` tokens.
+                const auto end = static_cast<std::size_t>(tokens[static_cast<std::size_t>(window) - 1].end);
+                text = encodeUtf8(decodeUtf8(doc.text).substr(0, end));
+                tokens.resize(static_cast<std::size_t>(window));
+            }
+        }
+        const bool wantEvidence = options.evidence && !doc.evidence.empty();
+        PredictOptions predictOptions;
+        predictOptions.evidence = wantEvidence;
+        const Prediction prediction = engine->predict(text, predictOptions, options.cancel);
+        for (const CodeScore& code : prediction.codes) {
+            const auto it = labelIndex.find(code.code);
+            if (it != labelIndex.end())
+                scores.at(row, static_cast<std::size_t>(it->second)) = code.score;
+        }
+        if (wantEvidence) {
+            std::unordered_map<std::string, std::vector<TextSpan>> goldSpans;
+            for (const auto& span : doc.evidence)
+                if (labelIndex.count(span.code) != 0)
+                    goldSpans[span.code].push_back({span.begin, span.end});
+            for (const CodeScore& code : prediction.codes) {
+                const auto it = goldSpans.find(code.code);
+                if (it == goldSpans.end())
+                    continue;
+                evidence.add(tokens, code.evidence, it->second);
+                anyEvidence = true;
+            }
+        }
+        if (options.progress)
+            options.progress(row + 1, kept.size());
+    }
+
+    const float threshold = options.threshold.value_or(info.threshold);
+    const std::int64_t skipped = result.metrics.n_skipped;
+    result.metrics = computeMetrics(scores, gold, threshold);
+    result.metrics.n_skipped = skipped;
+    if (anyEvidence) {
+        const EvidenceScores e = evidence.scores();
+        result.evidencePairs = e.pairs;
+        if (e.pairs > 0) {
+            result.metrics.evidence_token_f1 = e.token_f1;
+            result.metrics.evidence_hit_at_1 = e.hit_at_1;
+        }
+    }
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return result;
+}
+
+} // namespace
+
+EvaluationResult evaluateModel(const std::string& modelDirectory, const std::vector<Document>& documents,
+                               const EvaluationOptions& options) {
+    return evaluateDocuments(modelDirectory, evaluator::toEvalDocuments(documents), options);
+}
+
+EvaluationResult evaluateModel(const std::string& modelDirectory, const std::string& datasetPath,
+                               const EvaluationOptions& options) {
+    return evaluateDocuments(modelDirectory, evaluator::loadEvalDocuments(datasetPath), options);
+}
+
+} // namespace fc
