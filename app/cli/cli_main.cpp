@@ -8,6 +8,7 @@
 
 #include <QCoreApplication>
 
+#include <csignal>
 #include <cstdio>
 #include <algorithm>
 #include <cstring>
@@ -27,6 +28,7 @@ const Command kCommands[] = {
      fc::cli::runPrepare},
     {"train", "Train a model directory from dataset files (--preset fusion|multirescnn|caml|...).", fc::cli::runTrain},
     {"eval", "Evaluate a model on a dataset file and print the metrics.", fc::cli::runEval},
+    {"export", "Export a chart's accepted codes as CSV, JSON or FHIR R4, or check an export.", fc::cli::runExport},
     {"import-pytorch", "Turn a checkpoint of the authors' PyTorch code into a model directory.",
      fc::cli::runImportPytorch},
 };
@@ -44,6 +46,8 @@ void printUsage(std::FILE* out) {
 } // namespace
 
 int main(int argc, char** argv) {
+    // A full disk or RLIMIT_FSIZE must surface as a write error (EFBIG) the writers report, not kill us.
+    std::signal(SIGXFSZ, SIG_IGN);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("fusioncoder"));
     QCoreApplication::setApplicationVersion(QStringLiteral(FC_VERSION));

@@ -11,6 +11,7 @@ int runBench(const QStringList& arguments);
 int runPrepare(const QStringList& arguments);
 int runTrain(const QStringList&);
 int runEval(const QStringList&);
+int runExport(const QStringList& arguments);
 int runImportPytorch(const QStringList& arguments);
 
 } // namespace fc::cli
