@@ -1,0 +1,312 @@
+// fc::fineTune (finetune.h): masked-loss fine-tuning of an existing model on reviewed notes, with replay and
+// label extension.
+#include "fc/model/finetune.h"
+
+#include "fc/model/dataset.h"
+#include "fc/model/errors.h"
+#include "fc/model/modelfiles.h"
+#include "fc/model/tokenizer.h"
+#include "fc/model/vocabulary.h"
+#include "torch/checkpoint.h"
+#include "torch/finetune_labels.h"
+#include "torch/finetune_loss.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <random>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+namespace fc {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+// One training row: word ids and, per label, target and mask (label index -> target; absent = masked),
+// or every base label known (replay) with its positive labels.
+struct Example {
+    std::vector<std::int64_t> ids;
+    std::vector<std::pair<std::int32_t, float>> judged; // reviewed notes: the labels the coder judged
+    std::vector<std::int32_t> positives;                // replay notes: gold labels; every other label is 0
+    bool allKnown = false;
+};
+
+void note(const FineTuneCallbacks& callbacks, const std::string& message) {
+    if (callbacks.message)
+        callbacks.message(message);
+}
+
+bool cancelled(const FineTuneCallbacks& callbacks) {
+    return callbacks.cancel != nullptr && callbacks.cancel->load(std::memory_order_relaxed);
+}
+
+std::string utcStamp() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y%m%d-%H%M%S", &tm);
+    return buffer;
+}
+
+std::vector<std::int64_t> encodeText(const std::string& text, const Vocabulary& vocabulary,
+                                     std::int64_t maxTokens) {
+    std::vector<std::int64_t> ids;
+    for (const auto& token : tokenize(text)) {
+        if (static_cast<std::int64_t>(ids.size()) >= maxTokens)
+            break;
+        ids.push_back(vocabulary.id(token.text));
+    }
+    if (ids.empty())
+        ids.push_back(Vocabulary::kPad);
+    return ids;
+}
+
+void validate(const FineTuneOptions& o) {
+    if (o.epochs < 0)
+        throw InputError("epochs must be >= 0");
+    if (!(o.learningRate > 0.0) || !std::isfinite(o.learningRate))
+        throw InputError("learning rate must be > 0");
+    if (o.batchSize < 1)
+        throw InputError("batch size must be >= 1");
+    if (!(o.replayRatio >= 0.0) || !std::isfinite(o.replayRatio))
+        throw InputError("replay ratio must be >= 0");
+}
+
+} // namespace
+
+FineTuneResult fineTune(const std::string& baseModelDir, const std::vector<ReviewedNote>& notes,
+                        const FineTuneOptions& options, const std::string& outDir,
+                        const FineTuneCallbacks& callbacks) {
+    validate(options);
+    const auto start = Clock::now();
+    const int threads = options.threads > 0
+                            ? options.threads
+                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    torch::set_num_threads(threads);
+
+    FineTuneResult result;
+    const ModelConfig baseConfig = readModelConfig(baseModelDir);
+    const Vocabulary vocabulary = Vocabulary::load((fs::path(baseModelDir) / "vocab.txt").string());
+    std::unique_ptr<net::Network> network = net::loadNetwork(baseModelDir, baseConfig);
+
+    // --- label space ---
+    const std::set<std::string> baseLabels(baseConfig.labels.begin(), baseConfig.labels.end());
+    std::set<std::string> outside;
+    for (const auto& n : notes)
+        for (const auto& code : n.positive)
+            if (baseLabels.count(code) == 0)
+                outside.insert(code);
+    result.outsideCodes.assign(outside.begin(), outside.end());
+    if (!outside.empty())
+        note(callbacks,
+             std::to_string(outside.size()) + " accepted/added codes outside the model's " +
+                 std::to_string(baseLabels.size()) + " labels" +
+                 (options.extendLabels ? ": added as new labels" : ": ignored (label extension off)"));
+    if (options.extendLabels && !outside.empty()) {
+        torch::manual_seed(options.seed);
+        auto extended =
+            finetune::extendLabels(*network, result.outsideCodes, vocabulary, options.descriptions);
+        network = std::move(extended.network);
+        result.labelsAdded = result.outsideCodes;
+        result.labelsWithoutDescription = extended.withoutDescription;
+        if (!result.labelsWithoutDescription.empty())
+            note(callbacks, std::to_string(result.labelsWithoutDescription.size()) +
+                                " new labels have no usable description and start from the mean row");
+    }
+    ModelConfig config = network->config();
+    result.labels = config.labels.size();
+    std::unordered_map<std::string, std::int32_t> labelIndex;
+    for (std::size_t i = 0; i < config.labels.size(); ++i)
+        labelIndex.emplace(config.labels[i], static_cast<std::int32_t>(i));
+    const std::int64_t maxTokens = config.options.maxTokens;
+
+    // --- examples ---
+    std::vector<Example> reviewed;
+    std::size_t withoutJudgement = 0;
+    for (const auto& n : notes) {
+        Example e;
+        std::map<std::int32_t, float> judged; // positive wins when a code is both (a later re-decision)
+        for (const auto& code : n.negative)
+            if (const auto it = labelIndex.find(code); it != labelIndex.end())
+                judged[it->second] = 0.0f;
+        for (const auto& code : n.positive)
+            if (const auto it = labelIndex.find(code); it != labelIndex.end())
+                judged[it->second] = 1.0f;
+        if (judged.empty()) {
+            ++withoutJudgement;
+            continue;
+        }
+        e.judged.assign(judged.begin(), judged.end());
+        e.ids = encodeText(n.text, vocabulary, maxTokens);
+        reviewed.push_back(std::move(e));
+    }
+    if (reviewed.empty())
+        throw InputError("no reviewed note has a decision on a code of the model's label set");
+    result.reviewedExamples = reviewed.size();
+    note(callbacks, std::to_string(reviewed.size()) + " reviewed notes as examples" +
+                        (withoutJudgement > 0 ? " (" + std::to_string(withoutJudgement) +
+                                                    " without a decision on a known code skipped)"
+                                              : std::string()));
+
+    std::vector<Example> replay;
+    if (!options.replayPath.empty()) {
+        for (const Document& doc : loadDataset(options.replayPath)) {
+            Example e;
+            e.allKnown = true;
+            for (const auto& code : doc.codes)
+                if (const auto it = labelIndex.find(code); it != labelIndex.end())
+                    e.positives.push_back(it->second);
+            if (e.positives.empty())
+                continue;
+            e.ids = encodeText(doc.text, vocabulary, maxTokens);
+            replay.push_back(std::move(e));
+        }
+        note(callbacks, "replay: " + std::to_string(replay.size()) + " notes of " + options.replayPath);
+    } else {
+        note(callbacks,
+             "no replay data: only the judged labels of reviewed notes are trained (the others are "
+             "masked, so the model keeps its other scores as far as shared weights allow)");
+    }
+    const std::size_t replayPerEpoch = std::min(
+        replay.size(),
+        static_cast<std::size_t>(std::llround(options.replayRatio * static_cast<double>(reviewed.size()))));
+    result.replayUsed = replayPerEpoch > 0;
+    result.replayExamples = replayPerEpoch;
+
+    // --- optimisation ---
+    std::vector<torch::Tensor> trainable;
+    for (auto& p : network->module().parameters(true))
+        if (p.requires_grad())
+            trainable.push_back(p);
+    torch::optim::Adam optimizer(trainable, torch::optim::AdamOptions(options.learningRate));
+    std::mt19937_64 rng(options.seed);
+    const auto shuffle = [&rng](std::vector<std::size_t>& order) {
+        for (std::size_t i = order.size(); i > 1; --i)
+            std::swap(order[i - 1], order[static_cast<std::size_t>(rng() % i)]);
+    };
+    std::vector<std::size_t> replayOrder(replay.size());
+    for (std::size_t i = 0; i < replayOrder.size(); ++i)
+        replayOrder[i] = i;
+    shuffle(replayOrder);
+    std::size_t replayCursor = 0;
+
+    // Replay notes were coded against the base label set only: a label added here is unknown for them.
+    std::vector<float> replayMask(config.labels.size(), 0.0f);
+    for (std::size_t i = 0; i < config.labels.size(); ++i)
+        replayMask[i] = baseLabels.count(config.labels[i]) != 0 ? 1.0f : 0.0f;
+
+    const std::size_t perEpoch = reviewed.size() + replayPerEpoch;
+    const auto batchSize = static_cast<std::size_t>(options.batchSize);
+    const auto labelCount = static_cast<std::int64_t>(config.labels.size());
+    const std::size_t totalBatches =
+        static_cast<std::size_t>(options.epochs) * ((perEpoch + batchSize - 1) / batchSize);
+    std::size_t batchesDone = 0;
+
+    for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+        // Entries < reviewed.size() are reviewed notes, the rest replay notes (offset by reviewed.size()).
+        std::vector<std::size_t> order;
+        order.reserve(perEpoch);
+        for (std::size_t i = 0; i < reviewed.size(); ++i)
+            order.push_back(i);
+        for (std::size_t i = 0; i < replayPerEpoch; ++i) {
+            if (replayCursor == replayOrder.size()) {
+                shuffle(replayOrder);
+                replayCursor = 0;
+            }
+            order.push_back(reviewed.size() + replayOrder[replayCursor++]);
+        }
+        shuffle(order);
+
+        network->module().train();
+        double lossSum = 0.0;
+        std::size_t batches = 0;
+        for (std::size_t first = 0; first < order.size(); first += batchSize) {
+            if (cancelled(callbacks)) {
+                result.cancelled = true;
+                result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+                return result;
+            }
+            const std::size_t count = std::min(batchSize, order.size() - first);
+            std::size_t longest = 1;
+            for (std::size_t i = 0; i < count; ++i) {
+                const std::size_t k = order[first + i];
+                longest = std::max(
+                    longest, (k < reviewed.size() ? reviewed[k] : replay[k - reviewed.size()]).ids.size());
+            }
+            auto ids = torch::zeros({static_cast<std::int64_t>(count), static_cast<std::int64_t>(longest)},
+                                    torch::kInt64);
+            auto targets = torch::zeros({static_cast<std::int64_t>(count), labelCount});
+            auto mask = torch::zeros({static_cast<std::int64_t>(count), labelCount});
+            auto* idData = ids.data_ptr<std::int64_t>();
+            auto* targetData = targets.data_ptr<float>();
+            auto* maskData = mask.data_ptr<float>();
+            for (std::size_t i = 0; i < count; ++i) {
+                const std::size_t k = order[first + i];
+                const Example& e = k < reviewed.size() ? reviewed[k] : replay[k - reviewed.size()];
+                std::copy(e.ids.begin(), e.ids.end(), idData + i * longest);
+                float* t = targetData + i * static_cast<std::size_t>(labelCount);
+                float* m = maskData + i * static_cast<std::size_t>(labelCount);
+                if (e.allKnown) {
+                    std::copy(replayMask.begin(), replayMask.end(), m);
+                    for (const auto label : e.positives)
+                        t[label] = 1.0f;
+                } else {
+                    for (const auto& [label, target] : e.judged) {
+                        m[label] = 1.0f;
+                        t[label] = target;
+                    }
+                }
+            }
+            const auto out = network->forward(ids);
+            auto loss = finetune::maskedBce(out.logits, targets, mask);
+            const double value = loss.item<double>();
+            if (!std::isfinite(value))
+                throw std::runtime_error("the fine-tuning loss became " + std::to_string(value) +
+                                         " in epoch " + std::to_string(epoch) +
+                                         " (learning rate too high?); nothing was written");
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            lossSum += value;
+            ++batches;
+            ++batchesDone;
+            if (callbacks.progress) {
+                const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+                FineTuneProgress p;
+                p.phase = "train";
+                p.epoch = epoch;
+                p.epochs = options.epochs;
+                p.examplesDone = first + count;
+                p.examples = perEpoch;
+                p.loss = lossSum / static_cast<double>(batches);
+                p.fraction = static_cast<double>(batchesDone) /
+                             static_cast<double>(std::max<std::size_t>(totalBatches, 1));
+                p.etaSeconds = elapsed / static_cast<double>(batchesDone) *
+                               static_cast<double>(totalBatches - batchesDone);
+                callbacks.progress(p);
+            }
+        }
+        result.epochLoss.push_back(lossSum / static_cast<double>(std::max<std::size_t>(batches, 1)));
+        note(callbacks, "epoch " + std::to_string(epoch) + ": mean masked loss " +
+                            std::to_string(result.epochLoss.back()));
+    }
+
+    network->module().eval();
+    config.name = options.modelName.empty() ? baseConfig.name + " fine-tuned" : options.modelName;
+    config.version =
+        options.modelVersion.empty() ? baseConfig.version + "+ft" + utcStamp() : options.modelVersion;
+    config.placeholder = false;
+    config.threshold = baseConfig.threshold;
+    net::writeModelDirectory(config, vocabulary.words(), *network, outDir);
+    result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return result;
+}
+
+} // namespace fc
