@@ -581,10 +581,10 @@ QStringList CodeCatalog::searchPaths() {
     const QString fromEnv = qEnvironmentVariable("FUSIONCODER_CATALOGS");
     if (!fromEnv.isEmpty())
         paths += fromEnv.split(QLatin1Char(':'), Qt::SkipEmptyParts);
-    paths << QStringLiteral(FC_BUILD_CATALOGS_DIR);
     if (QCoreApplication::instance())
         paths << QDir(QCoreApplication::applicationDirPath())
                      .absoluteFilePath(QStringLiteral("../share/fusioncoder/catalogs"));
+    paths << QStringLiteral(FC_BUILD_CATALOGS_DIR);
     paths << QStringLiteral(FC_INSTALL_CATALOGS_DIR);
     paths.removeDuplicates();
     return paths;

@@ -61,7 +61,7 @@ public:
     // "icd-10-cm", "icd-10-pcs", "icd-9-cm", "icd-9-pcs": the file stems and the order lookupAny() tries.
     static const QStringList& knownSystems();
     // Where catalog directories are looked for, in order: each entry of $FUSIONCODER_CATALOGS
-    // (':'-separated), the build tree's resources/catalogs, <executable dir>/../share/fusioncoder/catalogs,
+    // (':'-separated), <executable dir>/../share/fusioncoder/catalogs, the build tree's resources/catalogs,
     // and <install prefix>/share/fusioncoder/catalogs.
     static QStringList searchPaths();
     // The first search path holding a catalog file of some known system, or an empty string with *error set

@@ -4,6 +4,8 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 namespace fc {
 
@@ -16,7 +18,8 @@ QString prepareDirectory(const QString& databasePath) {
     const QString directory = QFileInfo(databasePath).absolutePath();
     if (!QFileInfo::exists(directory)) {
         QDir().mkpath(directory);
-        QFile::setPermissions(directory, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        QFile::setPermissions(directory,
+                              QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     }
     return databasePath;
 }
@@ -24,13 +27,16 @@ QString prepareDirectory(const QString& databasePath) {
 } // namespace
 
 DecisionService::DecisionService(const QString& databasePath, QObject* parent)
-    : QObject(parent), m_db(std::make_unique<storage::Database>(prepareDirectory(databasePath).toStdString())) {
+    : QObject(parent),
+      m_db(std::make_unique<storage::Database>(prepareDirectory(databasePath).toStdString())) {
     qRegisterMetaType<fc::storage::DecisionRecord>();
 }
 
 DecisionService::~DecisionService() = default;
 
-QString DecisionService::databasePath() const { return QString::fromStdString(m_db->path()); }
+QString DecisionService::databasePath() const {
+    return QString::fromStdString(m_db->path());
+}
 
 qint64 DecisionService::openNote(const QString& text, const QString& source) {
     m_noteId = 0;
@@ -88,6 +94,43 @@ std::int64_t DecisionService::decisionCount() {
         Q_EMIT failed(QString::fromUtf8(e.what()));
         return 0;
     }
+}
+
+namespace {
+constexpr const char* kChartStatusAction = "chart.status";
+}
+
+bool DecisionService::setChartStatus(const QString& sha256, const QString& status, const QString& source) {
+    storage::AuditEntry entry;
+    entry.action = kChartStatusAction;
+    const QJsonObject details{{QStringLiteral("sha256"), sha256},
+                              {QStringLiteral("status"), status},
+                              {QStringLiteral("source"), source}};
+    entry.detailsJson = QJsonDocument(details).toJson(QJsonDocument::Compact).toStdString();
+    try {
+        storage::AuditLogRepository(*m_db).append(entry);
+    } catch (const storage::StorageError& e) {
+        Q_EMIT failed(QString::fromUtf8(e.what()));
+        return false;
+    }
+    return true;
+}
+
+QHash<QString, QString> DecisionService::chartStatuses() {
+    QHash<QString, QString> statuses;
+    try {
+        for (const storage::AuditEntry& entry : storage::AuditLogRepository(*m_db).all()) {
+            if (entry.action != kChartStatusAction)
+                continue;
+            const QJsonObject details =
+                QJsonDocument::fromJson(QByteArray::fromStdString(entry.detailsJson)).object();
+            statuses.insert(details.value(QStringLiteral("sha256")).toString(),
+                            details.value(QStringLiteral("status")).toString());
+        }
+    } catch (const storage::StorageError& e) {
+        Q_EMIT failed(QString::fromUtf8(e.what()));
+    }
+    return statuses;
 }
 
 } // namespace fc

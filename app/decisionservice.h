@@ -3,6 +3,7 @@
 // the UI thread (writes are small: one transaction per decision).
 #include "fc/storage/repositories.h"
 
+#include <QHash>
 #include <QObject>
 #include <QString>
 
@@ -29,6 +30,12 @@ public:
     bool decide(storage::DecisionRecord decision);
     std::vector<storage::DecisionRecord> currentDecisions();
     std::int64_t decisionCount();
+
+    // Worklist status of a chart ("new", "in progress", "done"), keyed by the SHA-256 of the note's UTF-8
+    // text (storage::sha256Hex). Kept in the append-only audit log (action "chart.status", details
+    // {"sha256", "status", "source"}), so who changed it and when is on record; the newest entry wins.
+    bool setChartStatus(const QString& sha256, const QString& status, const QString& source);
+    QHash<QString, QString> chartStatuses(); // sha256 -> newest status
 
 Q_SIGNALS:
     void failed(const QString& message);

@@ -11,11 +11,13 @@ QStringList modelSearchPaths() {
     const QString fromEnv = qEnvironmentVariable("FUSIONCODER_MODELS");
     if (!fromEnv.isEmpty())
         paths += fromEnv.split(QLatin1Char(':'), Qt::SkipEmptyParts);
-    paths << QStringLiteral(FC_BUILD_MODELS_DIR);
-    // An installed copy finds its models relative to the executable first (relocatable packages), then
-    // at the configured prefix.
+    // An installed copy finds its models relative to the executable first (relocatable packages; a package
+    // built on a developer's machine must not prefer that machine's build tree), then the build tree, then
+    // the configured prefix.
     if (QCoreApplication::instance())
-        paths << QDir(QCoreApplication::applicationDirPath()).absoluteFilePath(QStringLiteral("../share/fusioncoder/models"));
+        paths << QDir(QCoreApplication::applicationDirPath())
+                     .absoluteFilePath(QStringLiteral("../share/fusioncoder/models"));
+    paths << QStringLiteral(FC_BUILD_MODELS_DIR);
     paths << QStringLiteral(FC_INSTALL_MODELS_DIR);
     paths.removeDuplicates();
     return paths;

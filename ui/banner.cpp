@@ -19,10 +19,13 @@ Banner::Banner(Kind kind, QWidget* parent)
         pixmap = QStyle::SP_MessageBoxCritical;
         colours = QStringLiteral("background: #fde2e1; border: 1px solid #c0392b; color: #4a0d08;");
     }
+    // The text colour is fixed with the fixed background (also on the label: style-sheet colours are not
+    // inherited), so the banner stays readable under a dark palette.
+    const QString text = colours.section(QStringLiteral("color:"), 1).trimmed();
     setStyleSheet(
         QStringLiteral("QFrame#banner { %1 border-radius: 3px; } QFrame#banner QLabel { border: none; "
-                       "background: transparent; }")
-            .arg(colours));
+                       "background: transparent; %2 }")
+            .arg(colours, text.isEmpty() ? QString() : QStringLiteral("color: ") + text));
     const int iconSize = style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, this);
     m_icon->setPixmap(style()->standardIcon(pixmap, nullptr, this).pixmap(iconSize, iconSize));
     m_text->setWordWrap(true);

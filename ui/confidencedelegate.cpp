@@ -23,7 +23,7 @@ void ConfidenceDelegate::paint(QPainter* painter, const QStyleOptionViewItem& op
 
     const double score = index.data(SuggestionTableModel::ScoreRole).toDouble();
     const QRect cell = opt.rect.adjusted(4, 3, -4, -3);
-    const int numberWidth = opt.fontMetrics.horizontalAdvance(QStringLiteral("0.00")) + 8;
+    const int numberWidth = opt.fontMetrics.horizontalAdvance(QStringLiteral("0.00 ?")) + 8;
     const QRect barArea(cell.left(), cell.top(), std::max(0, cell.width() - numberWidth), cell.height());
 
     painter->save();
@@ -36,7 +36,14 @@ void ConfidenceDelegate::paint(QPainter* painter, const QStyleOptionViewItem& op
         fill.setAlpha(selected ? 140 : 200);
         const int filled = static_cast<int>(barArea.width() * std::clamp(score, 0.0, 1.0) + 0.5);
         painter->setPen(Qt::NoPen);
-        painter->setBrush(fill);
+        // Uncertain scores get a hatched bar (besides the "?" in the text): a pattern, not a colour.
+        const bool uncertain = index.data(SuggestionTableModel::UncertainRole).toBool();
+        if (uncertain) {
+            fill.setAlpha(255);
+            painter->setBrush(QBrush(fill, Qt::BDiagPattern));
+        } else {
+            painter->setBrush(fill);
+        }
         painter->drawRect(QRect(barArea.left(), barArea.top(), filled, barArea.height()));
         painter->setPen(frame);
         painter->setBrush(Qt::NoBrush);
@@ -53,7 +60,8 @@ void ConfidenceDelegate::paint(QPainter* painter, const QStyleOptionViewItem& op
 
 QSize ConfidenceDelegate::sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const {
     QSize size = QStyledItemDelegate::sizeHint(option, index);
-    size.setWidth(std::max(size.width(), option.fontMetrics.horizontalAdvance(QStringLiteral("0.00")) + 90));
+    size.setWidth(
+        std::max(size.width(), option.fontMetrics.horizontalAdvance(QStringLiteral("0.00 ?")) + 90));
     return size;
 }
 

@@ -16,12 +16,12 @@ class Engine;
 namespace fc::ui {
 
 struct LoadedModel {
-    std::shared_ptr<const Engine> engine; // null when loading failed
-    QString error;                        // one line, non-empty on failure
-    QString slowBlasWarning;              // fc::slowBlasWarning(); empty when the BLAS is fast
+    std::shared_ptr<const Engine> engine;       // null when loading failed
+    QString error;                              // one line, non-empty on failure
+    QString slowBlasWarning;                    // fc::slowBlasWarning(); empty when the BLAS is fast
     std::shared_ptr<const CodeCatalog> catalog; // the systems of the model's labels; null if unavailable
     QString catalogError;                       // why there is no catalog
-    double milliseconds = 0.0;            // load time
+    double milliseconds = 0.0;                  // load time
 };
 
 class ModelLoader : public QObject {

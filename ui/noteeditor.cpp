@@ -1,5 +1,12 @@
 #include "noteeditor.h"
 
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QHelpEvent>
+#include <QMimeData>
+#include <QScrollBar>
+#include <QToolTip>
+
 #include <algorithm>
 
 namespace fc::ui {
@@ -22,6 +29,107 @@ NoteEditor::NoteEditor(QWidget* parent) : QPlainTextEdit(parent) {
     m_debounce.setInterval(600);
     connect(&m_debounce, &QTimer::timeout, this, [this]() { Q_EMIT textEdited(noteText()); });
     connect(this, &QPlainTextEdit::textChanged, this, &NoteEditor::onContentsChanged);
+    connect(verticalScrollBar(), &QScrollBar::valueChanged, this, &NoteEditor::viewportMoved);
+}
+
+namespace {
+
+QStringList localFiles(const QMimeData* mime) {
+    QStringList paths;
+    if (!mime || !mime->hasUrls())
+        return paths;
+    for (const QUrl& url : mime->urls())
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
+    return paths;
+}
+
+} // namespace
+
+void NoteEditor::dragEnterEvent(QDragEnterEvent* event) {
+    if (!localFiles(event->mimeData()).isEmpty()) {
+        event->acceptProposedAction();
+        return;
+    }
+    QPlainTextEdit::dragEnterEvent(event);
+}
+
+void NoteEditor::dragMoveEvent(QDragMoveEvent* event) {
+    if (!localFiles(event->mimeData()).isEmpty()) {
+        event->acceptProposedAction();
+        return;
+    }
+    QPlainTextEdit::dragMoveEvent(event);
+}
+
+void NoteEditor::dropEvent(QDropEvent* event) {
+    const QStringList paths = localFiles(event->mimeData());
+    if (!paths.isEmpty()) {
+        event->acceptProposedAction();
+        Q_EMIT filesDropped(paths);
+        return;
+    }
+    QPlainTextEdit::dropEvent(event);
+}
+
+void NoteEditor::resizeEvent(QResizeEvent* event) {
+    QPlainTextEdit::resizeEvent(event);
+    Q_EMIT viewportMoved();
+}
+
+bool NoteEditor::event(QEvent* event) {
+    if (event->type() == QEvent::ToolTip) {
+        auto* help = static_cast<QHelpEvent*>(event);
+        const QPoint inViewport = viewport()->mapFrom(this, help->pos());
+        const QTextCursor cursor = cursorForPosition(inViewport);
+        const QStringList codes = codesAt(m_offsets.toCodePoint(cursor.position()));
+        if (codes.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), tr("Evidence for %1").arg(codes.join(QStringLiteral(", "))),
+                               this);
+        return true;
+    }
+    return QPlainTextEdit::event(event);
+}
+
+void NoteEditor::setEvidenceOwners(std::vector<CodeEvidence> owners) {
+    m_owners = std::move(owners);
+}
+
+QStringList NoteEditor::codesAt(std::int64_t codePoint) const {
+    std::vector<std::pair<double, QString>> hits;
+    for (const CodeEvidence& owner : m_owners)
+        if (owner.span.begin <= codePoint && codePoint < owner.span.end)
+            hits.emplace_back(owner.span.weight, owner.code);
+    std::stable_sort(hits.begin(), hits.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    QStringList codes;
+    for (const auto& hit : hits)
+        if (!codes.contains(hit.second))
+            codes << hit.second;
+    return codes;
+}
+
+void NoteEditor::jumpTo(std::int64_t begin, std::int64_t end) {
+    QTextCursor cursor(document());
+    cursor.setPosition(m_offsets.toDocument(begin));
+    if (end > begin)
+        cursor.setPosition(m_offsets.toDocument(end), QTextCursor::KeepAnchor);
+    setTextCursor(cursor);
+    centerCursor();
+}
+
+std::pair<std::int64_t, std::int64_t> NoteEditor::visibleRange() const {
+    const QTextCursor first = cursorForPosition(QPoint(0, 0));
+    const QTextCursor last = cursorForPosition(QPoint(viewport()->width() - 1, viewport()->height() - 1));
+    return {m_offsets.toCodePoint(first.position()), m_offsets.toCodePoint(last.position())};
+}
+
+QString NoteEditor::selectedNoteText() const {
+    QString text = textCursor().selectedText();
+    text.replace(QChar::ParagraphSeparator, QLatin1Char(' '));
+    return text.simplified();
 }
 
 void NoteEditor::setNoteText(const QString& text) {
@@ -33,6 +141,7 @@ void NoteEditor::setNoteText(const QString& text) {
     m_text = text;
     m_edited = false;
     m_offsets = TextOffsets(m_text);
+    m_owners.clear();
 }
 
 QString NoteEditor::noteText() const {
@@ -48,6 +157,7 @@ void NoteEditor::onContentsChanged() {
     }
     // Spans shown refer to the text before the edit.
     setExtraSelections({});
+    m_owners.clear();
     m_offsets = TextOffsets(toPlainText());
     m_debounce.start();
 }

@@ -11,9 +11,16 @@
 #include <QPlainTextEdit>
 #include <QTimer>
 
+#include <utility>
 #include <vector>
 
 namespace fc::ui {
+
+// An evidence span and the code it supports (for hover tooltips and the overview strip).
+struct CodeEvidence {
+    QString code;
+    EvidenceSpan span;
+};
 
 class NoteEditor : public QPlainTextEdit {
     Q_OBJECT
@@ -33,6 +40,20 @@ public:
     void highlightSpans(const std::vector<EvidenceSpan>& spans);
     void clearHighlights();
 
+    // Every span of the codes the coder is looking at (shown and decided codes). Hovering text inside
+    // some of them shows which codes it supports. Not drawn (drawing is for the selected code only).
+    void setEvidenceOwners(std::vector<CodeEvidence> owners);
+    // Codes whose evidence contains this code point, strongest span first, each code once.
+    QStringList codesAt(std::int64_t codePoint) const;
+
+    // Moves the caret to this code point (clamped) and centres it; selects [begin, end) when end > begin.
+    void jumpTo(std::int64_t begin, std::int64_t end = -1);
+    // The code points of the first and last visible characters (for the overview strip).
+    std::pair<std::int64_t, std::int64_t> visibleRange() const;
+    std::int64_t codePointCount() const { return m_offsets.codePointCount(); }
+    // The selected text with paragraph separators as spaces; empty when nothing is selected.
+    QString selectedNoteText() const;
+
     // Quiet time after the last keystroke before textEdited is emitted (default 600 ms).
     void setEditDebounce(int milliseconds);
     int editDebounce() const { return m_debounce.interval(); }
@@ -40,6 +61,17 @@ public:
 Q_SIGNALS:
     // The coder changed the text and then paused; `text` is noteText().
     void textEdited(const QString& text);
+    // Local files were dropped on the editor (they are opened, not inserted as text).
+    void filesDropped(const QStringList& paths);
+    // The visible part of the note changed (scroll or resize).
+    void viewportMoved();
+
+protected:
+    bool event(QEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dragMoveEvent(QDragMoveEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void onContentsChanged();
@@ -49,6 +81,7 @@ private:
     bool m_settingText = false;
     TextOffsets m_offsets;
     QTimer m_debounce;
+    std::vector<CodeEvidence> m_owners;
 };
 
 } // namespace fc::ui

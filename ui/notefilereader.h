@@ -1,7 +1,11 @@
 #pragma once
-// Reads a plain-text note from disk for the editor. UTF-8 (a leading BOM is dropped) is the default; a
-// file that is not valid UTF-8 is decoded as Latin-1 and says so in `warning`; a file with NUL bytes is
-// refused as binary. Line endings are kept verbatim (offsets count CR and LF as code points).
+// Reads a note from disk for the editor. Text encodings, in this order:
+//   a byte-order mark: UTF-8, UTF-16 LE/BE or UTF-32 LE/BE (the mark is dropped);
+//   UTF-16 LE/BE without a mark when the NUL bytes fall on one side of (almost) every code unit;
+//   valid UTF-8; otherwise Latin-1 (ISO 8859-1), which `warning` says.
+// Other files with NUL bytes are refused as binary. A file starting with "%PDF-" is read through
+// PdfTextReader (its text layer). Line endings are kept verbatim (offsets count CR and LF as code points).
+// `encoding` names what was used ("UTF-8", "UTF-16LE", "PDF", ...).
 #include <QString>
 
 namespace fc::ui {
@@ -10,6 +14,7 @@ struct NoteFile {
     QString text;
     QString error;   // non-empty: the file was refused or unreadable; text is empty
     QString warning; // non-empty: read, but the coder should know (e.g. decoded as Latin-1)
+    QString encoding;
     bool ok() const { return error.isEmpty(); }
 };
 

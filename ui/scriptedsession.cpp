@@ -2,7 +2,13 @@
 
 #include "mainwindow.h"
 
+#include "codesearchdialog.h"
+#include "exportdialog.h"
+
+#include <QDialog>
 #include <QFileInfo>
+#include <QMessageBox>
+#include <QPainter>
 #include <QPixmap>
 
 namespace fc::ui {
@@ -51,11 +57,31 @@ void ScriptedSession::onAnalysisFinished(bool ok, const QString& error) {
 void ScriptedSession::applySelectionAndCapture() {
     if (m_done)
         return;
+    for (const QString& code : m_options.accept) {
+        if (m_window->selectCode(code))
+            m_window->acceptCurrent();
+        else
+            Q_EMIT warning(tr("code %1 is not among the suggestions; not accepted").arg(code));
+    }
     if (!m_options.selectCode.isEmpty() && !m_window->selectCode(m_options.selectCode)) {
         Q_EMIT warning(
             tr("code %1 is not among the suggestions shown; the top suggestion is selected instead")
                 .arg(m_options.selectCode));
         m_window->selectViewRow(0);
+    }
+    if (m_options.showHelp)
+        m_window->toggleShortcutHelp();
+    if (!m_options.addCodeQuery.isEmpty())
+        m_window->openCodeSearch(m_options.addCodeQuery);
+    int settle = 250;
+    if (m_options.dialog == QLatin1String("export")) {
+        if (!m_window->openExportDialog())
+            Q_EMIT warning(tr("there is no analysed chart to export"));
+        settle = 600; // the validity checks run in the background
+    } else if (m_options.dialog == QLatin1String("settings")) {
+        m_window->openSettingsDialog();
+    } else if (m_options.dialog == QLatin1String("about")) {
+        m_window->showAbout();
     }
     if (m_options.screenshotPath.isEmpty()) {
         if (m_options.quit)
@@ -67,16 +93,29 @@ void ScriptedSession::applySelectionAndCapture() {
     // Let pending layout and paint events run before grabbing (grab() renders, but layouts settle through
     // posted events).
     m_waitingFor = tr("the window to render");
-    QTimer::singleShot(250, this, &ScriptedSession::capture);
+    QTimer::singleShot(settle, this, &ScriptedSession::capture);
 }
 
 void ScriptedSession::capture() {
     if (m_done)
         return;
-    const QPixmap pixmap = m_window->grab();
+    QPixmap pixmap = m_window->grab();
     if (pixmap.isNull()) {
         finish(1, tr("cannot grab the window"));
         return;
+    }
+    // Dialogs are separate top-level windows: draw each visible one centred over the window, with a frame,
+    // as a window manager would place it.
+    for (QDialog* dialog : m_window->findChildren<QDialog*>()) {
+        if (!dialog->isVisible())
+            continue;
+        const QPixmap shot = dialog->grab();
+        QPainter painter(&pixmap);
+        const QSize size = shot.deviceIndependentSize().toSize();
+        const QPoint at((m_window->width() - size.width()) / 2, (m_window->height() - size.height()) / 2);
+        painter.fillRect(QRect(at - QPoint(3, 3), size + QSize(6, 6)),
+                         m_window->palette().color(QPalette::Shadow));
+        painter.drawPixmap(QRect(at, size), shot);
     }
     if (!pixmap.save(m_options.screenshotPath, "PNG")) {
         finish(1, tr("cannot write the screenshot %1").arg(m_options.screenshotPath));

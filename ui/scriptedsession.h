@@ -1,11 +1,12 @@
 #pragma once
-// Drives a MainWindow for scripts and tests (the GUI's --select-code, --screenshot and --quit switches):
-// waits for the model and the analysis, selects a code, saves a screenshot of the window once it has been
-// rendered, and finishes. Nothing blocks: every step is a signal or a timer. A timeout ends a run that
-// hangs with a clear message.
-// Threading: UI thread only.
+// Drives a MainWindow for scripts and tests (the GUI's --select-code, --accept, --add-code, --show-help,
+// --export-dialog, --settings-dialog, --about, --screenshot and --quit switches): waits for the model and
+// the analysis, accepts and selects codes, opens what was asked, saves a screenshot of the window (with any
+// open dialog drawn centred over it) once it has been rendered, and finishes. Nothing blocks: every step is a
+// signal or a timer. A timeout ends a run that hangs with a clear message. Threading: UI thread only.
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <QTimer>
 
 namespace fc::ui {
@@ -21,6 +22,10 @@ public:
         QString screenshotPath;      // save a PNG of the window when everything is rendered
         bool quit = false;           // finish after the screenshot, or after the analysis
         int timeoutSeconds = 120;
+        QStringList accept;    // after the analysis, accept these codes in this order (coded chart)
+        QString addCodeQuery;  // open the add-code search with this query
+        bool showHelp = false; // show the keyboard shortcut overlay
+        QString dialog;        // open this dialog: "export", "settings" or "about"
     };
 
     ScriptedSession(MainWindow* window, Options options, QObject* parent = nullptr);

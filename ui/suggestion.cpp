@@ -21,6 +21,12 @@ QString statusName(SuggestionStatus status) {
     return {};
 }
 
+const QStringList& poaValues() {
+    static const QStringList values{QString(),           QStringLiteral("Y"), QStringLiteral("N"),
+                                    QStringLiteral("U"), QStringLiteral("W"), QStringLiteral("1")};
+    return values;
+}
+
 void describe(Suggestion& suggestion, const CodeCatalog& catalog) {
     const auto entry = catalog.lookup(suggestion.system, suggestion.code);
     if (!entry)

@@ -3,6 +3,7 @@
 #include "fc/model/prediction.h"
 
 #include <QString>
+#include <QStringList>
 
 #include <vector>
 
@@ -16,15 +17,23 @@ namespace fc::ui {
 enum class SuggestionStatus { Suggested, Accepted, Rejected, Added };
 
 QString statusName(SuggestionStatus status); // "suggested", "accepted", "rejected", "added"
+// True for the statuses that put a code on the coded list (accepted, added).
+inline bool isCoded(SuggestionStatus status) {
+    return status == SuggestionStatus::Accepted || status == SuggestionStatus::Added;
+}
+// The present-on-admission values a code may carry ("" = none).
+const QStringList& poaValues();
 
 struct Suggestion {
-    QString code;        // as in the model's label file, e.g. "N44.8"
-    QString system;      // "icd-10-cm", "icd-10-pcs", "icd-9-cm", "icd-9-pcs" or "unknown"
-    QString description; // official title from the bundled catalog; empty when the code is not in it
+    QString code;         // as in the model's label file, e.g. "N44.8"
+    QString system;       // "icd-10-cm", "icd-10-pcs", "icd-9-cm", "icd-9-pcs" or "unknown"
+    QString description;  // official title from the bundled catalog; empty when the code is not in it
     bool billable = true; // false for catalog header codes (a category, not a codable leaf)
-    double score = -1.0; // sigmoid probability in [0, 1]; negative for codes added by the coder
+    double score = -1.0;  // sigmoid probability in [0, 1]; negative for codes added by the coder
     std::vector<EvidenceSpan> evidence; // code-point spans into the analysed note, strongest first
     SuggestionStatus status = SuggestionStatus::Suggested;
+    int sequence = 0; // position in the coded list when accepted or added: 1 = principal; 0 = not listed
+    QString poa;      // present-on-admission indicator: "", "Y", "N", "U", "W" or "1"
 
     bool hasScore() const { return score >= 0.0; }
 };

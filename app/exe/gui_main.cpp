@@ -1,5 +1,6 @@
 // fusioncoder: the coder's GUI. Argument parsing and wiring only; see interfaces.md for the switches that
 // scripts and tests use. Exit codes: 0 success, 2 bad usage or bad input, 1 other failures.
+#include "appsettings.h"
 #include "mainwindow.h"
 #include "modellocator.h"
 #include "noteeditor.h"
@@ -49,14 +50,35 @@ int main(int argc, char* argv[]) {
     parser.addVersionOption();
     const QCommandLineOption modelOption(
         QStringLiteral("model"),
-        QStringLiteral("Model directory or installed model name (default: default)."),
-        QStringLiteral("MODEL"), QStringLiteral("default"));
+        QStringLiteral(
+            "Model directory or installed model name (default: the one in Settings, else default)."),
+        QStringLiteral("MODEL"));
     const QCommandLineOption dbOption(
         QStringLiteral("db"),
         QStringLiteral("Decision database (default: fusioncoder.sqlite in the application data directory)."),
         QStringLiteral("FILE"));
-    const QCommandLineOption openOption(QStringLiteral("open"), QStringLiteral("Open this plain-text note."),
-                                        QStringLiteral("FILE"));
+    const QCommandLineOption openOption(
+        QStringLiteral("open"), QStringLiteral("Open this note (plain text in any common encoding, or PDF)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption worklistOption(
+        QStringLiteral("worklist"),
+        QStringLiteral("Open this folder of notes as the worklist (and its first chart)."),
+        QStringLiteral("DIR"));
+    const QCommandLineOption acceptOption(
+        QStringLiteral("accept"),
+        QStringLiteral("After the analysis, accept these codes in this order (comma-separated)."),
+        QStringLiteral("CODES"));
+    const QCommandLineOption addCodeOption(
+        QStringLiteral("add-code"), QStringLiteral("Open the add-code catalog search with this query."),
+        QStringLiteral("QUERY"));
+    const QCommandLineOption helpOverlayOption(QStringLiteral("show-help"),
+                                               QStringLiteral("Show the keyboard shortcut overlay."));
+    const QCommandLineOption exportDialogOption(QStringLiteral("export-dialog"),
+                                                QStringLiteral("Open the export dialog after the analysis."));
+    const QCommandLineOption settingsDialogOption(QStringLiteral("settings-dialog"),
+                                                  QStringLiteral("Open the settings dialog."));
+    const QCommandLineOption aboutOption(QStringLiteral("about"),
+                                         QStringLiteral("Open the About box (model card)."));
     const QCommandLineOption selectOption(
         QStringLiteral("select-code"),
         QStringLiteral("After the analysis, select this code (its evidence is "
@@ -71,14 +93,16 @@ int main(int argc, char* argv[]) {
     const QCommandLineOption quitOption(QStringLiteral("quit"),
                                         QStringLiteral("Quit after the screenshot, or after the analysis."));
     const QCommandLineOption threadsOption(
-        QStringLiteral("threads"), QStringLiteral("Inference threads (0 = number of cores; default 0)."),
-        QStringLiteral("N"), QStringLiteral("0"));
+        QStringLiteral("threads"),
+        QStringLiteral("Inference threads (0 = number of cores; default: Settings, else 0)."),
+        QStringLiteral("N"));
     const QCommandLineOption timeoutOption(
         QStringLiteral("timeout"),
         QStringLiteral("Seconds a --screenshot/--quit run may take before it fails (default 120)."),
         QStringLiteral("SECONDS"), QStringLiteral("120"));
-    parser.addOptions({modelOption, dbOption, openOption, selectOption, screenshotOption, quitOption,
-                       threadsOption, timeoutOption});
+    parser.addOptions({modelOption, dbOption, openOption, worklistOption, selectOption, acceptOption,
+                       addCodeOption, helpOverlayOption, exportDialogOption, settingsDialogOption,
+                       aboutOption, screenshotOption, quitOption, threadsOption, timeoutOption});
     if (!parser.parse(QApplication::arguments()))
         return fail(kBadUsage, parser.errorText());
     if (parser.isSet(QStringLiteral("help")))
@@ -89,8 +113,10 @@ int main(int argc, char* argv[]) {
         return fail(kBadUsage, QStringLiteral("unexpected argument '%1' (use --open FILE to open a note)")
                                    .arg(parser.positionalArguments().constFirst()));
 
-    bool numberOk = false;
-    const int threads = parser.value(threadsOption).toInt(&numberOk);
+    const fc::ui::AppSettings settings = fc::ui::AppSettings::load();
+    bool numberOk = true;
+    const int threads =
+        parser.isSet(threadsOption) ? parser.value(threadsOption).toInt(&numberOk) : settings.threads;
     if (!numberOk || threads < 0)
         return fail(
             kBadUsage,
@@ -105,11 +131,14 @@ int main(int argc, char* argv[]) {
                     QStringLiteral("--screenshot: the file name must end in .png: %1").arg(screenshot));
 
     QString error;
-    const QString modelDirectory = fc::locateModel(parser.value(modelOption), &error);
+    const QString modelName = parser.isSet(modelOption)  ? parser.value(modelOption)
+                              : settings.model.isEmpty() ? QStringLiteral("default")
+                                                         : settings.model;
+    const QString modelDirectory = fc::locateModel(modelName, &error);
     if (modelDirectory.isEmpty())
         return fail(kBadUsage, QStringLiteral("--model: %1").arg(error));
 
-    QString database = parser.value(dbOption);
+    QString database = parser.isSet(dbOption) ? parser.value(dbOption) : settings.databasePath;
     if (database.isEmpty()) {
         const QString dataDirectory = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
         if (!QDir().mkpath(dataDirectory))
@@ -119,12 +148,16 @@ int main(int argc, char* argv[]) {
 
     fc::ui::MainWindow window;
     window.resize(1400, 850);
+    window.applySettings(settings);
     // A database failure is shown in the window, which keeps working without saving.
     if (!window.openDatabase(database))
         std::fprintf(stderr,
                      "fusioncoder: warning: the database %s cannot be used; decisions will not be saved\n",
                      qPrintable(database));
 
+    const QString worklist = parser.value(worklistOption);
+    if (!worklist.isEmpty() && !window.openWorklist(worklist, &error))
+        return fail(kBadUsage, QStringLiteral("--worklist: %1").arg(error));
     const QString notePath = parser.value(openOption);
     if (!notePath.isEmpty()) {
         if (!window.openNoteFile(notePath, &error))
@@ -137,6 +170,16 @@ int main(int argc, char* argv[]) {
     options.screenshotPath = screenshot;
     options.quit = parser.isSet(quitOption);
     options.timeoutSeconds = timeoutSeconds;
+    if (parser.isSet(acceptOption))
+        options.accept = parser.value(acceptOption).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    options.addCodeQuery = parser.value(addCodeOption);
+    options.showHelp = parser.isSet(helpOverlayOption);
+    if (parser.isSet(exportDialogOption))
+        options.dialog = QStringLiteral("export");
+    else if (parser.isSet(settingsDialogOption))
+        options.dialog = QStringLiteral("settings");
+    else if (parser.isSet(aboutOption))
+        options.dialog = QStringLiteral("about");
     fc::ui::ScriptedSession session(&window, options);
     int exitCode = 0;
     QObject::connect(&session, &fc::ui::ScriptedSession::warning, [](const QString& message) {

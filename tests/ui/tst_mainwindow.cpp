@@ -1,15 +1,30 @@
 // MainWindow end to end under the offscreen platform: a small random model (fc::createModel), a note,
 // keyboard decisions stored in a temporary database and restored when the same note is reopened.
 #include "banner.h"
+#include "catalogsearchmodel.h"
+#include "codesearchdialog.h"
+#include "codinglistmodel.h"
 #include "decisionservice.h"
+#include "evidencelistmodel.h"
+#include "evidenceoverview.h"
+#include "exportdialog.h"
 #include "mainwindow.h"
 #include "noteeditor.h"
 #include "scriptedsession.h"
+#include "shortcutoverlay.h"
+#include "suggestionfilterproxy.h"
 #include "suggestiontablemodel.h"
+#include "worklistmodel.h"
+
+#include "fc/storage/sha256.h"
 
 #include "fc/model/modelfiles.h"
 
 #include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLineEdit>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -32,6 +47,48 @@ QString codeOf(QTableView* view, int row) {
     return view->model()->index(row, SuggestionTableModel::CodeColumn).data().toString();
 }
 
+// RFC 4180 records (quoted fields with doubled quotes, CRLF line ends).
+QList<QStringList> parseCsv(const QString& text) {
+    QList<QStringList> records;
+    QStringList record;
+    QString field;
+    bool quoted = false;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text[i];
+        if (quoted) {
+            if (c == QLatin1Char('"') && i + 1 < text.size() && text[i + 1] == QLatin1Char('"')) {
+                field += c;
+                ++i;
+            } else if (c == QLatin1Char('"')) {
+                quoted = false;
+            } else {
+                field += c;
+            }
+        } else if (c == QLatin1Char('"')) {
+            quoted = true;
+        } else if (c == QLatin1Char(',')) {
+            record << field;
+            field.clear();
+        } else if (c == QLatin1Char('\n')) {
+            record << field;
+            records << record;
+            record.clear();
+            field.clear();
+        } else if (c != QLatin1Char('\r')) {
+            field += c;
+        }
+    }
+    return records;
+}
+
+std::map<std::string, fc::storage::DecisionRecord>
+byCode(const std::vector<fc::storage::DecisionRecord>& records) {
+    std::map<std::string, fc::storage::DecisionRecord> result;
+    for (const fc::storage::DecisionRecord& record : records)
+        result[record.code] = record;
+    return result;
+}
+
 } // namespace
 
 class TstMainWindow : public QObject {
@@ -41,6 +98,9 @@ private Q_SLOTS:
     void keyboardDecisionsAreStoredAndRestored();
     void databaseErrorKeepsWorkingWithoutSaving();
     void missingModelIsReported();
+    void mainFlowByKeyboard();
+    void worklistStatusesAreStored();
+    void helpOverlayListsShortcuts();
     void scriptedSessionWritesScreenshot();
     void scriptedSessionTimesOut();
 
@@ -55,6 +115,8 @@ private:
 
 void TstMainWindow::initTestCase() {
     QVERIFY(m_dir.isValid());
+    QStandardPaths::setTestModeEnabled(true); // recent files go to a test settings file
+    qputenv("FUSIONCODER_CATALOGS", QByteArray(FC_SOURCE_DIR) + "/resources/catalogs");
     fc::ModelConfig config;
     config.name = "UI test model";
     config.version = "test-1";
@@ -223,6 +285,250 @@ void TstMainWindow::scriptedSessionTimesOut() {
     QVERIFY(finished.wait(5000));
     QCOMPARE(finished.at(0).at(0).toInt(), 1);
     QVERIFY(finished.at(0).at(1).toString().contains(QStringLiteral("timed out")));
+}
+
+void TstMainWindow::mainFlowByKeyboard() {
+    MainWindow window;
+    window.resize(1200, 800);
+    QVERIFY(window.openDatabase(m_dir.filePath(QStringLiteral("flow.sqlite"))));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QCOMPARE(loadModel(window), QString());
+    QVERIFY(window.catalog());
+
+    // Open: a note file in UTF-16 with a byte-order mark.
+    const QString path = m_dir.filePath(QStringLiteral("flow-note.txt"));
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QStringEncoder encoder(QStringEncoder::Utf16LE, QStringEncoder::Flag::WriteBom);
+        file.write(encoder.encode(kNote));
+    }
+    QSignalSpy finished(&window, &MainWindow::analysisFinished);
+    QVERIFY(window.openNoteFile(path));
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(window.noteEditor()->noteText(), kNote);
+    QTableView* view = window.suggestionView();
+    QCOMPARE(view->currentIndex().row(), 0);
+    QVERIFY(view->hasFocus());
+    // Evidence of the selected code: highlights, snippets, overview marks.
+    QVERIFY(!window.noteEditor()->extraSelections().isEmpty());
+    QVERIFY(window.evidenceModel()->rowCount() > 0);
+    QVERIFY(!window.evidenceOverview()->marks().empty());
+
+    // Enter accepts and moves on; J moves, R rejects.
+    const QString first = codeOf(view, 0);
+    QTest::keyClick(view, Qt::Key_Return);
+    QCOMPARE(statusOf(view, 0), QStringLiteral("accepted"));
+    QCOMPARE(view->currentIndex().row(), 1);
+    const QString second = codeOf(view, 1);
+    QTest::keyClick(view, Qt::Key_A);
+    QTest::keyClick(view, Qt::Key_J);
+    QCOMPARE(view->currentIndex().row(), 2);
+    const QString rejected = codeOf(view, 2);
+    QTest::keyClick(view, Qt::Key_R);
+    QCOMPARE(statusOf(view, 2), QStringLiteral("rejected"));
+    fc::ui::CodingListModel* coding = window.codingModel();
+    QCOMPARE(coding->rowCount(), 2);
+    QCOMPARE(coding->entries()[0].code, first);
+    QCOMPARE(coding->roleOf(0), QStringLiteral("principal"));
+
+    // Add a missed code by searching the catalog: Ctrl+K with note text selected pre-fills the search.
+    const QTextCursor cursor = window.noteEditor()->document()->find(QStringLiteral("hipertensión"));
+    QVERIFY(cursor.hasSelection());
+    window.noteEditor()->setTextCursor(cursor);
+    window.noteEditor()->setFocus();
+    QTest::keyClick(window.noteEditor(), Qt::Key_K, Qt::ControlModifier);
+    auto* search = window.findChild<fc::ui::CodeSearchDialog*>();
+    QVERIFY(search);
+    QCOMPARE(search->query(), QStringLiteral("hipertensión"));
+    search->setQuery(QStringLiteral("N39.0"));
+    QVERIFY(search->results()->rowCount() > 0);
+    QTest::keyClick(search->findChild<QLineEdit*>(), Qt::Key_Return);
+    QCOMPARE(coding->rowCount(), 3);
+    QCOMPARE(coding->entries()[2].code, QStringLiteral("N39.0"));
+    QCOMPARE(coding->entries()[2].status, fc::ui::SuggestionStatus::Added);
+    QVERIFY(!coding->entries()[2].description.isEmpty());
+
+    // Reorder with Ctrl+Up on the coded chart: N39.0 becomes principal; Y sets its POA.
+    QTableView* codingView = window.codingView();
+    codingView->setFocus();
+    codingView->setCurrentIndex(coding->index(2, fc::ui::CodingListModel::CodeColumn));
+    QTest::keyClick(codingView, Qt::Key_Up, Qt::ControlModifier);
+    QTest::keyClick(codingView, Qt::Key_Up, Qt::ControlModifier);
+    QCOMPARE(coding->entries()[0].code, QStringLiteral("N39.0"));
+    QTest::keyClick(codingView, Qt::Key_Y);
+    QCOMPARE(coding->entries()[0].poa, QStringLiteral("Y"));
+
+    auto stored = byCode(window.decisionService()->currentDecisions());
+    QCOMPARE(stored.size(), size_t(4));
+    QVERIFY(stored["N39.0"].kind == fc::storage::DecisionKind::Added);
+    QCOMPARE(stored["N39.0"].sequence, 1);
+    QCOMPARE(stored["N39.0"].poa, std::string("Y"));
+    QCOMPARE(stored[first.toStdString()].sequence, 2);
+    QCOMPARE(stored[second.toStdString()].sequence, 3);
+    QVERIFY(stored[rejected.toStdString()].kind == fc::storage::DecisionKind::Rejected);
+    QCOMPARE(stored[rejected.toStdString()].sequence, 0);
+
+    // Ctrl+Z undoes the POA, then the last move; each undo is a new stored decision.
+    const std::int64_t before = window.decisionService()->decisionCount();
+    QTest::keyClick(codingView, Qt::Key_Z, Qt::ControlModifier);
+    stored = byCode(window.decisionService()->currentDecisions());
+    QCOMPARE(stored["N39.0"].poa, std::string());
+    QTest::keyClick(codingView, Qt::Key_Z, Qt::ControlModifier);
+    QCOMPARE(coding->entries()[1].code, QStringLiteral("N39.0"));
+    stored = byCode(window.decisionService()->currentDecisions());
+    QCOMPARE(stored["N39.0"].sequence, 2);
+    QVERIFY(window.decisionService()->decisionCount() > before);
+    QTest::keyClick(codingView, Qt::Key_Up, Qt::ControlModifier); // principal again
+    QCOMPARE(coding->entries()[0].code, QStringLiteral("N39.0"));
+    QTest::keyClick(codingView, Qt::Key_W);
+
+    // Export: checks, then CSV and JSON files, checked field by field.
+    fc::ui::ExportDialog* exporter = window.openExportDialog();
+    QVERIFY(exporter);
+    QSignalSpy validated(exporter, &fc::ui::ExportDialog::validated);
+    QVERIFY(exporter->isValidated() || validated.wait(10000));
+    QVERIFY2(!fc::hasErrors(exporter->issues()),
+             qPrintable(exporter->issues().isEmpty() ? QString() : exporter->issues().first().message));
+    QSignalSpy exported(exporter, &fc::ui::ExportDialog::exported);
+    const QString jsonPath = m_dir.filePath(QStringLiteral("chart.json"));
+    exporter->setFormat(fc::ExportFormat::Json);
+    exporter->exportToFile(jsonPath);
+    QVERIFY(exported.wait(10000));
+    QVERIFY2(exported.at(0).at(0).toBool(), qPrintable(exported.at(0).at(1).toString()));
+    QFile json(jsonPath);
+    QVERIFY(json.open(QIODevice::ReadOnly));
+    const QJsonObject root = QJsonDocument::fromJson(json.readAll()).object();
+    QCOMPARE(root.value(QStringLiteral("note")).toObject().value(QStringLiteral("sha256")).toString(),
+             QString::fromStdString(fc::storage::sha256Hex(kNote.toStdString())));
+    QCOMPARE(root.value(QStringLiteral("note")).toObject().value(QStringLiteral("source")).toString(),
+             QFileInfo(path).absoluteFilePath());
+    const QJsonArray entries = root.value(QStringLiteral("entries")).toArray();
+    QCOMPARE(entries.size(), 3);
+    const QJsonObject principal = entries[0].toObject();
+    QCOMPARE(principal.value(QStringLiteral("code")).toString(), QStringLiteral("N39.0"));
+    QCOMPARE(principal.value(QStringLiteral("sequence")).toInt(), 1);
+    QCOMPARE(principal.value(QStringLiteral("role")).toString(), QStringLiteral("principal"));
+    QCOMPARE(principal.value(QStringLiteral("poa")).toString(), QStringLiteral("W"));
+    QCOMPARE(principal.value(QStringLiteral("decision")).toString(), QStringLiteral("added"));
+    QVERIFY(principal.value(QStringLiteral("confidence")).isNull());
+    QVERIFY(principal.value(QStringLiteral("description")).toString().contains(QStringLiteral("rinary")));
+    const QJsonObject secondary = entries[1].toObject();
+    QCOMPARE(secondary.value(QStringLiteral("code")).toString(), first);
+    QCOMPARE(secondary.value(QStringLiteral("role")).toString(), QStringLiteral("secondary"));
+    QCOMPARE(secondary.value(QStringLiteral("decision")).toString(), QStringLiteral("accepted"));
+    QCOMPARE(secondary.value(QStringLiteral("model_version")).toString(), QStringLiteral("test-1"));
+    const int firstRow = window.suggestionModel()->rowForCode(first);
+    const fc::ui::Suggestion& firstSuggestion = window.suggestionModel()->suggestion(firstRow);
+    QCOMPARE(secondary.value(QStringLiteral("confidence")).toDouble(), firstSuggestion.score);
+    const QJsonArray evidence = secondary.value(QStringLiteral("evidence")).toArray();
+    QCOMPARE(evidence.size(), qsizetype(firstSuggestion.evidence.size()));
+    QCOMPARE(evidence[0].toObject().value(QStringLiteral("begin")).toInteger(),
+             firstSuggestion.evidence[0].begin);
+    QCOMPARE(entries[2].toObject().value(QStringLiteral("code")).toString(), second);
+
+    const QString csvPath = m_dir.filePath(QStringLiteral("chart.csv"));
+    exporter->setFormat(fc::ExportFormat::Csv);
+    exporter->exportToFile(csvPath);
+    QVERIFY(exported.wait(10000));
+    QVERIFY(exported.at(1).at(0).toBool());
+    QFile csv(csvPath);
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const QList<QStringList> records = parseCsv(QString::fromUtf8(csv.readAll()));
+    QCOMPARE(records.size(), 4);
+    const QStringList header = records[0];
+    const auto field = [&](int record, const char* name) {
+        return records[record][header.indexOf(QLatin1String(name))];
+    };
+    QCOMPARE(field(1, "code"), QStringLiteral("N39.0"));
+    QCOMPARE(field(1, "sequence"), QStringLiteral("1"));
+    QCOMPARE(field(1, "role"), QStringLiteral("principal"));
+    QCOMPARE(field(1, "poa"), QStringLiteral("W"));
+    QCOMPARE(field(1, "decision"), QStringLiteral("added"));
+    QCOMPARE(field(1, "confidence"), QString());
+    QCOMPARE(field(2, "code"), first);
+    QCOMPARE(field(2, "system"), firstSuggestion.system);
+    QCOMPARE(field(2, "evidence").split(QLatin1Char(';')).size(), qsizetype(firstSuggestion.evidence.size()));
+    QCOMPARE(field(3, "code"), second);
+    QCOMPARE(field(3, "role"), QStringLiteral("secondary"));
+    exporter->close();
+
+    // Import: on the same note in a fresh database, the export restores the coded chart.
+    MainWindow other;
+    QVERIFY(other.openDatabase(m_dir.filePath(QStringLiteral("import.sqlite"))));
+    QCOMPARE(loadModel(other), QString());
+    QSignalSpy otherFinished(&other, &MainWindow::analysisFinished);
+    other.setNote(kNote, QStringLiteral("pasted"));
+    QVERIFY(otherFinished.wait(30000));
+    QString error;
+    QVERIFY2(other.importDecisions(jsonPath, &error), qPrintable(error));
+    QCOMPARE(other.codingModel()->rowCount(), 3);
+    QCOMPARE(other.codingModel()->entries()[0].code, QStringLiteral("N39.0"));
+    QCOMPARE(other.codingModel()->entries()[0].poa, QStringLiteral("W"));
+    QCOMPARE(byCode(other.decisionService()->currentDecisions())["N39.0"].sequence, 1);
+    // An export of another note is refused.
+    other.setNote(QStringLiteral("Paciente con fiebre."), QStringLiteral("pasted"));
+    QVERIFY(otherFinished.wait(30000));
+    QVERIFY(!other.importDecisions(csvPath, &error));
+    QVERIFY(error.contains(QStringLiteral("another note")));
+}
+
+void TstMainWindow::worklistStatusesAreStored() {
+    QTemporaryDir folder;
+    QVERIFY(folder.isValid());
+    for (const char* name : {"chart1.txt", "chart2.txt"}) {
+        QFile file(folder.filePath(QString::fromLatin1(name)));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray("Paciente con fiebre y dolor abdominal. ") + name);
+    }
+    const QString database = m_dir.filePath(QStringLiteral("worklist.sqlite"));
+    {
+        MainWindow window;
+        QVERIFY(window.openDatabase(database));
+        QCOMPARE(loadModel(window), QString());
+        QSignalSpy finished(&window, &MainWindow::analysisFinished);
+        QVERIFY(window.openWorklist(folder.path()));
+        QVERIFY(finished.wait(30000));
+        fc::ui::WorklistModel* worklist = window.worklistModel();
+        QCOMPARE(worklist->rowCount(), 2);
+        QTRY_VERIFY(!worklist->key(1).isEmpty()); // keys are computed in the background
+        QCOMPARE(worklist->status(0), fc::ui::ChartStatus::InProgress);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTest::keyClick(window.suggestionView(), Qt::Key_D, Qt::ControlModifier); // done and next chart
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(worklist->status(0), fc::ui::ChartStatus::Done);
+        QCOMPARE(worklist->status(1), fc::ui::ChartStatus::InProgress);
+        QVERIFY(window.noteEditor()->noteText().endsWith(QStringLiteral("chart2.txt")));
+        QVERIFY(window.previousChart());
+        QVERIFY(finished.wait(30000));
+        QVERIFY(window.noteEditor()->noteText().endsWith(QStringLiteral("chart1.txt")));
+    }
+    MainWindow reopened;
+    QVERIFY(reopened.openDatabase(database));
+    QVERIFY(reopened.openWorklist(folder.path()));
+    QTRY_COMPARE(reopened.worklistModel()->status(0), fc::ui::ChartStatus::Done);
+    QCOMPARE(reopened.worklistModel()->status(1), fc::ui::ChartStatus::InProgress);
+}
+
+void TstMainWindow::helpOverlayListsShortcuts() {
+    MainWindow window;
+    window.resize(900, 600);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    fc::ui::ShortcutOverlay* overlay = window.shortcutOverlay();
+    QVERIFY(!overlay->isVisible());
+    QTest::keyClick(&window, Qt::Key_F1);
+    QVERIFY(overlay->isVisible());
+    const QStringList lines = overlay->lines();
+    QVERIFY(lines.contains(QStringLiteral("A\tAccept")));
+    QVERIFY(lines.contains(QStringLiteral("R\tReject")));
+    QVERIFY(lines.contains(QStringLiteral("Ctrl+Z\tUndo decision")));
+    QVERIFY(lines.contains(QStringLiteral("Ctrl+K\tAdd code")));
+    QVERIFY(lines.contains(QStringLiteral("Ctrl+Up\tMove code up")));
+    QTest::keyClick(overlay, Qt::Key_Escape);
+    QVERIFY(!overlay->isVisible());
 }
 
 QTEST_MAIN(TstMainWindow)

@@ -2,6 +2,7 @@
 // weight-dependent background; edits are debounced into textEdited.
 #include "noteeditor.h"
 
+#include <QElapsedTimer>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QtTest>
@@ -21,7 +22,82 @@ private Q_SLOTS:
     void setNoteTextDoesNotEmitTextEdited();
     void editsAreDebounced();
     void noteTextKeepsOriginalLineEndings();
+    void hoverNamesTheCodesOfAPhrase();
+    void jumpToSelectsTheSpan();
+    void fiftyThousandWordNoteStaysSmooth();
 };
+
+void TstNoteEditor::hoverNamesTheCodesOfAPhrase() {
+    NoteEditor editor;
+    editor.setNoteText(QStringLiteral("Fever and chest pain.\r\nHypertension."));
+    editor.setEvidenceOwners({{QStringLiteral("R50.9"), {0, 5, 0.3}},
+                              {QStringLiteral("R07.9"), {10, 20, 0.6}},
+                              {QStringLiteral("I20.9"), {16, 20, 0.9}},
+                              {QStringLiteral("R07.9"), {0, 3, 0.1}}});
+    QCOMPARE(editor.codesAt(2), (QStringList{"R50.9", "R07.9"}));
+    QCOMPARE(editor.codesAt(17), (QStringList{"I20.9", "R07.9"})); // strongest span first
+    QCOMPARE(editor.codesAt(20), QStringList{});                   // end is exclusive
+    editor.setNoteText(QStringLiteral("other"));
+    QCOMPARE(editor.codesAt(2), QStringList{}); // a new note drops the owners
+}
+
+void TstNoteEditor::jumpToSelectsTheSpan() {
+    NoteEditor editor;
+    editor.setNoteText(QString::fromUtf8("\xF0\x9F\x98\x80 a\r\nrenal colic"));
+    editor.jumpTo(5, 10); // code points of "renal"
+    QCOMPARE(editor.textCursor().selectedText(), QStringLiteral("renal"));
+    QCOMPARE(editor.selectedNoteText(), QStringLiteral("renal"));
+    editor.jumpTo(2);
+    QVERIFY(!editor.textCursor().hasSelection());
+}
+
+// 50,000 words: loading, highlighting a code's evidence near the end (which scrolls there) and scrolling
+// page by page must each stay well under what a coder notices. The measured times are printed.
+void TstNoteEditor::fiftyThousandWordNoteStaysSmooth() {
+    const QStringList words{QStringLiteral("patient"),   QStringLiteral("fever"),
+                            QStringLiteral("abdominal"), QStringLiteral("pain"),
+                            QStringLiteral("renal"),     QStringLiteral("colic"),
+                            QStringLiteral("señora"),    QStringLiteral("hypertension")};
+    QString text;
+    for (int i = 0; i < 50000; ++i) {
+        text += words[i % words.size()];
+        text += (i % 17 == 16) ? QStringLiteral(".\r\n") : QStringLiteral(" ");
+    }
+    NoteEditor editor;
+    editor.resize(800, 600);
+    editor.setFocusPolicy(Qt::NoFocus); // as when the coder works in the suggestion table
+    editor.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&editor));
+    QElapsedTimer timer;
+    timer.start();
+    editor.setNoteText(text);
+    QCoreApplication::processEvents();
+    const qint64 loadMs = timer.elapsed();
+
+    const std::int64_t n = editor.codePointCount();
+    std::vector<EvidenceSpan> spans{{n - 500, n - 480, 0.6}, {n / 2, n / 2 + 30, 0.3}, {100, 120, 0.1}};
+    timer.restart();
+    editor.highlightSpans(spans);
+    editor.repaint();
+    const qint64 highlightMs = timer.elapsed();
+    QCOMPARE(editor.extraSelections().size(), 3);
+    QVERIFY(editor.visibleRange().second >= n - 500);
+
+    QScrollBar* bar = editor.verticalScrollBar();
+    timer.restart();
+    const int steps = 50;
+    for (int i = 0; i < steps; ++i) {
+        bar->setValue(bar->value() - bar->pageStep());
+        editor.repaint();
+    }
+    const double scrollMs = static_cast<double>(timer.elapsed()) / steps;
+    qInfo("50,000 words (%lld code points): load %lld ms, highlight+scroll to evidence %lld ms, "
+          "page scroll %.1f ms per page",
+          static_cast<long long>(n), static_cast<long long>(loadMs), static_cast<long long>(highlightMs),
+          scrollMs);
+    QVERIFY2(highlightMs < 200, qPrintable(QString::number(highlightMs)));
+    QVERIFY2(scrollMs < 50.0, qPrintable(QString::number(scrollMs)));
+}
 
 void TstNoteEditor::spansBecomeExtraSelections_data() {
     QTest::addColumn<QString>("text");
