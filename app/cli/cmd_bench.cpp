@@ -1,0 +1,174 @@
+// fusioncoder-cli bench: speed of a random-weight Fusion model on a synthetic note, with the machine's sgemm
+// rate and the model's FLOP count measured in the same run (interfaces.md). Table by default, --json for
+// scripts. Progress goes to stderr.
+#include "cli_common.h"
+#include "commands.h"
+
+#include "fc/model/benchmark.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+namespace fc::cli {
+
+namespace {
+
+std::string cpuModel() {
+    std::ifstream cpuinfo("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(cpuinfo, line)) {
+        if (line.rfind("model name", 0) == 0) {
+            const auto colon = line.find(':');
+            return colon == std::string::npos ? std::string() : line.substr(colon + 2);
+        }
+    }
+    return {};
+}
+
+double loadAverage() {
+    std::ifstream loadavg("/proc/loadavg");
+    double oneMinute = -1;
+    loadavg >> oneMinute;
+    return oneMinute;
+}
+
+QJsonObject latencyJson(const LatencyStats& s) {
+    return QJsonObject{{QStringLiteral("median_ms"), s.medianMs},
+                       {QStringLiteral("p90_ms"), s.p90Ms},
+                       {QStringLiteral("min_ms"), s.minMs},
+                       {QStringLiteral("max_ms"), s.maxMs},
+                       {QStringLiteral("runs"), s.runs}};
+}
+
+QJsonObject resultJson(const BenchmarkResult& r, double loadBefore, double loadAfter) {
+    const auto& f = r.flops;
+    QJsonObject flops{{QStringLiteral("total"), f.total() / 1e9},
+                      {QStringLiteral("base_convolutions"), f.baseConvolutions / 1e9},
+                      {QStringLiteral("soft_pooling"), f.softPooling / 1e9},
+                      {QStringLiteral("residual_blocks"), f.residualBlocks / 1e9},
+                      {QStringLiteral("projections"), f.projections / 1e9},
+                      {QStringLiteral("attention_products"), f.attentionProducts / 1e9},
+                      {QStringLiteral("feed_forward"), f.feedForward / 1e9},
+                      {QStringLiteral("label_attention"), f.labelAttention / 1e9}};
+    QJsonObject json{
+        {QStringLiteral("arch"), QStringLiteral("fusion")},
+        {QStringLiteral("tokens"), static_cast<qint64>(r.options.tokens)},
+        {QStringLiteral("labels"), static_cast<qint64>(r.options.labels)},
+        {QStringLiteral("threads"), r.threads},
+        {QStringLiteral("windows"), static_cast<qint64>(r.windows)},
+        {QStringLiteral("max_tokens"), static_cast<qint64>(r.maxTokens)},
+        {QStringLiteral("parameters"), static_cast<qint64>(r.parameters)},
+        {QStringLiteral("vocabulary"), static_cast<qint64>(r.options.vocabularySize)},
+        {QStringLiteral("gflop_per_note"), f.total() / 1e9},
+        {QStringLiteral("gflop_breakdown"), flops},
+        {QStringLiteral("inference"), latencyJson(r.inference)},
+        {QStringLiteral("inference_with_evidence"), latencyJson(r.inferenceWithEvidence)},
+        {QStringLiteral("achieved_gflops"), r.achievedGflops},
+        {QStringLiteral("sgemm_size"), static_cast<qint64>(r.options.sgemmSize)},
+        {QStringLiteral("sgemm_gflops"), r.sgemmGflops},
+        {QStringLiteral("sgemm_median_gflops"), r.sgemmMedianGflops},
+        {QStringLiteral("fraction_of_peak"), r.fractionOfPeak},
+        {QStringLiteral("load_seconds"), r.loadSeconds},
+        {QStringLiteral("peak_rss_mb"), r.peakRssMb},
+        {QStringLiteral("blas"), QString::fromStdString(r.blasLibrary)},
+        {QStringLiteral("cpu"), QString::fromStdString(cpuModel())},
+        {QStringLiteral("load_average_before"), loadBefore},
+        {QStringLiteral("load_average_after"), loadAfter},
+    };
+    if (r.options.training) {
+        json.insert(QStringLiteral("train_batch"), r.options.trainBatch);
+        json.insert(QStringLiteral("train_step_seconds"), r.trainStepSeconds);
+        json.insert(QStringLiteral("train_notes_per_second"), r.trainNotesPerSecond);
+        json.insert(QStringLiteral("peak_rss_after_training_mb"), r.peakRssAfterTrainingMb);
+    }
+    return json;
+}
+
+void printTable(const BenchmarkResult& r, double loadBefore, double loadAfter) {
+    const auto& f = r.flops;
+    std::printf("Fusion, random weights: %lld tokens (%lld window%s of %lld), %lld labels, %d thread%s\n",
+                static_cast<long long>(r.options.tokens), static_cast<long long>(r.windows),
+                r.windows == 1 ? "" : "s", static_cast<long long>(r.maxTokens),
+                static_cast<long long>(r.options.labels), r.threads, r.threads == 1 ? "" : "s");
+    std::printf("  cpu                      %s\n", cpuModel().c_str());
+    std::printf("  blas                     %s\n",
+                r.blasLibrary.empty() ? "(not mapped)" : r.blasLibrary.c_str());
+    std::printf("  load average (1 min)     %.2f before, %.2f after\n", loadBefore, loadAfter);
+    std::printf("  parameters               %lld\n", static_cast<long long>(r.parameters));
+    std::printf(
+        "  GFLOP per note           %.3f  (base conv %.3f, soft pool %.3f, residual %.3f, QKV/out %.3f,\n"
+        "                                  attention %.3f, FFN %.3f, label attention %.3f)\n",
+        f.total() / 1e9, f.baseConvolutions / 1e9, f.softPooling / 1e9, f.residualBlocks / 1e9,
+        f.projections / 1e9, f.attentionProducts / 1e9, f.feedForward / 1e9, f.labelAttention / 1e9);
+    std::printf("  inference (scores)       median %.2f ms, p90 %.2f ms, min %.2f ms over %d runs\n",
+                r.inference.medianMs, r.inference.p90Ms, r.inference.minMs, r.inference.runs);
+    std::printf("  inference (+ evidence)   median %.2f ms over %d runs\n", r.inferenceWithEvidence.medianMs,
+                r.inferenceWithEvidence.runs);
+    std::printf("  sgemm %lldx%lld          peak %.1f GFLOP/s (median %.1f)\n",
+                static_cast<long long>(r.options.sgemmSize), static_cast<long long>(r.options.sgemmSize),
+                r.sgemmGflops, r.sgemmMedianGflops);
+    std::printf("  achieved                 %.1f GFLOP/s = %.1f %% of the sgemm peak\n", r.achievedGflops,
+                100.0 * r.fractionOfPeak);
+    std::printf("  model load               %.3f s\n", r.loadSeconds);
+    std::printf("  peak RSS                 %.1f MiB\n", r.peakRssMb);
+    if (r.options.training)
+        std::printf(
+            "  training                 %.2f notes/s (batch %d, %.2f s per step), peak RSS %.1f MiB\n",
+            r.trainNotesPerSecond, r.options.trainBatch, r.trainStepSeconds, r.peakRssAfterTrainingMb);
+}
+
+} // namespace
+
+int runBench(const QStringList& arguments) {
+    QCommandLineParser parser;
+    parser.addOptions({
+        {QStringLiteral("tokens"), QStringLiteral("Synthetic note length in tokens (default 2500)."),
+         QStringLiteral("N")},
+        {QStringLiteral("labels"), QStringLiteral("Number of labels Y (default 50)."), QStringLiteral("Y")},
+        {QStringLiteral("threads"), QStringLiteral("LibTorch threads (default: all cores)."),
+         QStringLiteral("T")},
+        {QStringLiteral("runs"), QStringLiteral("Timed inference runs after warm-up (default 20)."),
+         QStringLiteral("R")},
+        {QStringLiteral("vocabulary"), QStringLiteral("Synthetic vocabulary size (default 50000)."),
+         QStringLiteral("V")},
+        {QStringLiteral("sgemm-size"), QStringLiteral("Matrix size of the sgemm peak (default 2048)."),
+         QStringLiteral("S")},
+        {QStringLiteral("train"), QStringLiteral("Also measure training throughput (batch 16).")},
+        {QStringLiteral("train-steps"), QStringLiteral("Timed training steps (default 3)."),
+         QStringLiteral("K")},
+        {QStringLiteral("json"), QStringLiteral("Print JSON instead of a table.")},
+    });
+    parseOrThrow(
+        parser, arguments,
+        QStringLiteral("Measures Fusion inference latency, the sgemm peak and the achieved fraction of it."));
+    if (!parser.positionalArguments().isEmpty())
+        throw UsageError(QStringLiteral("bench takes no positional arguments"));
+    BenchmarkOptions options;
+    options.tokens = intValue(parser, QStringLiteral("tokens"), 2500, 1, 1000000);
+    options.labels = intValue(parser, QStringLiteral("labels"), 50, 1, 26000);
+    options.threads = intValue(parser, QStringLiteral("threads"), 0, 0, 256);
+    options.runs = intValue(parser, QStringLiteral("runs"), 20, 1, 100000);
+    options.vocabularySize = intValue(parser, QStringLiteral("vocabulary"), 50000, 1, 400000);
+    options.sgemmSize = intValue(parser, QStringLiteral("sgemm-size"), 2048, 16, 16384);
+    options.training = parser.isSet(QStringLiteral("train"));
+    options.trainSteps = intValue(parser, QStringLiteral("train-steps"), 3, 1, 1000);
+
+    const double loadBefore = loadAverage();
+    const auto result =
+        runBenchmark(options, [](const std::string& m) { printProgress(QString::fromStdString(m)); });
+    const double loadAfter = loadAverage();
+    if (parser.isSet(QStringLiteral("json")))
+        std::fputs(QJsonDocument(resultJson(result, loadBefore, loadAfter))
+                       .toJson(QJsonDocument::Indented)
+                       .constData(),
+                   stdout);
+    else
+        printTable(result, loadBefore, loadAfter);
+    return Ok;
+}
+
+} // namespace fc::cli
