@@ -7,6 +7,7 @@
 #include "evidencelistmodel.h"
 #include "evidenceoverview.h"
 #include "exportdialog.h"
+#include "learnmenu.h"
 #include "modelloader.h"
 #include "noteeditor.h"
 #include "notefilereader.h"
@@ -519,6 +520,19 @@ void MainWindow::buildMenus() {
     chart->addAction(m_worklistDock->toggleViewAction());
     chart->addSeparator();
     chart->addAction(m_exportAction);
+
+    // Learn -> Fine-tune… / Insights… (ui/learnmenu.h).
+    addLearnMenu(
+        this, [this]() { return m_decisions ? m_decisions->databasePath() : QString(); },
+        [this]() { return m_engine ? QString::fromStdString(m_engine->info().directory) : QString(); },
+        [this]() { return m_catalog; },
+        [this](std::shared_ptr<const Engine> engine) {
+            m_engine = engine;
+            m_analysis->setEngine(engine);
+            m_modelVersion = QString::fromStdString(engine->info().version);
+            m_modelLabel->setText(
+                tr("Model: %1 · version %2").arg(QString::fromStdString(engine->info().name), m_modelVersion));
+        });
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_helpAction);

@@ -31,6 +31,8 @@ const Command kCommands[] = {
     {"export", "Export a chart's accepted codes as CSV, JSON or FHIR R4, or check an export.", fc::cli::runExport},
     {"import-pytorch", "Turn a checkpoint of the authors' PyTorch code into a model directory.",
      fc::cli::runImportPytorch},
+    {"finetune", "Fine-tune a model on the stored decisions, gate it and register it as a version.",
+     fc::cli::runFineTune},
 };
 
 void printUsage(std::FILE* out) {

@@ -13,5 +13,6 @@ int runTrain(const QStringList&);
 int runEval(const QStringList&);
 int runExport(const QStringList& arguments);
 int runImportPytorch(const QStringList& arguments);
+int runFineTune(const QStringList& arguments);
 
 } // namespace fc::cli
