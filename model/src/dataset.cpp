@@ -66,7 +66,7 @@ Document parseDatasetLine(const std::string& line, const std::string& where) {
     Json json;
     try {
         json = Json::parse(line);
-    } catch (const Json::parse_error& e) {
+    } catch (const Json::exception& e) {
         throw InputError(where + ": invalid JSON: " + e.what());
     }
     if (!json.is_object())
