@@ -1,6 +1,7 @@
 #include "fc/model/modelfiles.h"
 
 #include "fc/model/errors.h"
+#include "fc/model/unicode.h"
 #include "fc/model/vocabulary.h"
 #include "torch/checkpoint.h"
 #include "torch/state_dict_reader.h"
@@ -51,17 +52,36 @@ std::string trim(const std::string& s) {
     return s.substr(b, e - b);
 }
 
-// Non-empty trimmed lines of a text file.
+// A code or a vocabulary word: valid UTF-8 without control characters (a damaged or binary list file must be
+// refused, not turned into labels nobody can type or match).
+void checkListEntry(const std::string& entry, const std::string& where) {
+    if (!isValidUtf8(entry))
+        throw ModelError(where + ": not valid UTF-8");
+    for (const char c : entry)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            throw ModelError(where + ": control character in an entry");
+}
+
+void checkListEntries(const std::vector<std::string>& entries, const char* what) {
+    for (std::size_t i = 0; i < entries.size(); ++i)
+        checkListEntry(entries[i], std::string(what) + " entry " + std::to_string(i + 1));
+}
+
+// Non-empty trimmed lines of a text file; each a valid entry (checkListEntry).
 std::vector<std::string> readLines(const fs::path& path, const char* what) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw ModelError(std::string(what) + " not found or unreadable: " + path.string());
     std::vector<std::string> lines;
     std::string line;
+    std::size_t number = 0;
     while (std::getline(in, line)) {
+        ++number;
         line = trim(line);
-        if (!line.empty())
-            lines.push_back(line);
+        if (line.empty())
+            continue;
+        checkListEntry(line, path.string() + ":" + std::to_string(number));
+        lines.push_back(line);
     }
     return lines;
 }
@@ -256,6 +276,8 @@ std::vector<std::pair<std::string, std::vector<std::int64_t>>> checkpointSchema(
 
 void createModel(ModelConfig config, const std::vector<std::string>& vocabulary, std::uint64_t seed,
                  const std::string& outDir) {
+    checkListEntries(config.labels, "label");
+    checkListEntries(vocabulary, "vocabulary");
     std::vector<std::string> words;
     try {
         words = Vocabulary(vocabulary).words();
