@@ -60,6 +60,11 @@ int runEval(const QStringList& arguments) {
     };
 
     const EvaluationResult result = evaluateModel(model.toStdString(), data.toStdString(), options);
+    if (result.metrics.n_docs == 0)
+        throw UsageError(QStringLiteral("%1: no document with a code in the model's label set, nothing to "
+                                        "evaluate (%2 skipped)")
+                             .arg(data)
+                             .arg(result.metrics.n_skipped));
     printProgress(
         QStringLiteral("eval: %1 documents scored, %2 skipped (no code in the label set), %3 longer "
                        "than the model window (%4), %5 s")

@@ -3,10 +3,13 @@
 #include "fc/model/errors.h"
 #include "fc/model/unicode.h"
 #include "fc/model/vocabulary.h"
+#include "torch/bounded_read_adapter.h"
 #include "torch/checkpoint.h"
 #include "torch/state_dict_reader.h"
 
+#include <caffe2/serialize/inline_container.h>
 #include <nlohmann/json.hpp>
+#include <torch/csrc/jit/serialization/import_read.h>
 
 #include <algorithm>
 #include <cctype>
@@ -223,6 +226,7 @@ ModelConfig readModelConfig(const std::string& directory) {
         throw ModelError(jsonPath.string() + ": not valid JSON (" + firstLine(e.what()) + ")");
     }
     ModelConfig c;
+    std::int64_t expectedLabels = -1;
     try {
         if (!j.is_object() || j.value("format", std::string()) != kFormat)
             throw ModelError(jsonPath.string() + ": not a fusioncoder model (format must be \"" + kFormat +
@@ -240,6 +244,7 @@ ModelConfig readModelConfig(const std::string& directory) {
         c.created = j.value("created", std::string());
         if (j.contains("options"))
             c.options = optionsFromJson(j.at("options"));
+        expectedLabels = j.value("label_count", expectedLabels);
     } catch (const json::exception& e) {
         throw ModelError(jsonPath.string() + ": " + firstLine(e.what()));
     }
@@ -253,8 +258,7 @@ ModelConfig readModelConfig(const std::string& directory) {
         throw ModelError("labels.txt in " + directory + " has no codes");
     if (sortedUnique(c.labels).size() != c.labels.size())
         throw ModelError("labels.txt in " + directory + " lists a code twice");
-    const auto expectedLabels = j.value("label_count", static_cast<std::int64_t>(c.labels.size()));
-    if (expectedLabels != static_cast<std::int64_t>(c.labels.size()))
+    if (expectedLabels >= 0 && expectedLabels != static_cast<std::int64_t>(c.labels.size()))
         throw ModelError("labels.txt in " + directory + " has " + std::to_string(c.labels.size()) +
                          " codes but model.json says " + std::to_string(expectedLabels));
     c.vocabularySize = static_cast<std::int64_t>(readLines(dir / "vocab.txt", "vocab.txt").size());
@@ -278,6 +282,8 @@ void createModel(ModelConfig config, const std::vector<std::string>& vocabulary,
                  const std::string& outDir) {
     checkListEntries(config.labels, "label");
     checkListEntries(vocabulary, "vocabulary");
+    if (vocabulary.empty())
+        throw ModelError("the vocabulary has no words");
     std::vector<std::string> words;
     try {
         words = Vocabulary(vocabulary).words();
@@ -346,7 +352,10 @@ std::vector<std::pair<std::string, torch::Tensor>> readTensorFile(const std::str
     }
     torch::IValue value;
     try {
-        value = torch::pickle_load(bytes);
+        // torch::pickle_load, but through a reader that cannot run past the end of a damaged archive.
+        caffe2::serialize::PyTorchStreamReader reader(std::make_shared<BoundedReadAdapter>(bytes));
+        value = torch::jit::readArchiveAndTensors("data", "", "", c10::nullopt, c10::nullopt, c10::nullopt,
+                                                  reader);
     } catch (const std::exception&) {
         try {
             return readPythonStateDict(bytes);

@@ -1,6 +1,7 @@
 #include "torch/state_dict_reader.h"
 
-#include <caffe2/serialize/in_memory_adapter.h>
+#include "torch/bounded_read_adapter.h"
+
 #include <caffe2/serialize/inline_container.h>
 
 #include <cstring>
@@ -379,8 +380,7 @@ private:
 
 std::vector<std::pair<std::string, torch::Tensor>> readPythonStateDict(const std::vector<char>& bytes) {
     try {
-        caffe2::serialize::PyTorchStreamReader archive(
-            std::make_shared<caffe2::serialize::MemoryReadAdapter>(bytes.data(), bytes.size()));
+        caffe2::serialize::PyTorchStreamReader archive(std::make_shared<BoundedReadAdapter>(bytes));
         auto [data, size] = archive.getRecord("data.pkl");
         const auto* begin = static_cast<const char*>(data.get());
         const std::vector<char> pickle(begin, begin + size);

@@ -89,7 +89,9 @@ TrainOptions applyTrainConfig(const std::string& jsonText, const TrainOptions& b
     try {
         config = Json::parse(jsonText);
     } catch (const Json::parse_error& e) {
-        throw InputError(sourceName + ": invalid JSON at byte " + std::to_string(e.byte) + "");
+        throw InputError(sourceName + ": invalid JSON at byte " + std::to_string(e.byte));
+    } catch (const Json::exception& e) {
+        throw InputError(sourceName + ": invalid JSON (" + std::string(e.what()) + ")");
     }
     if (!config.is_object())
         throw InputError(sourceName + ": the config must be a JSON object");
