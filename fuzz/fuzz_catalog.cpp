@@ -1,5 +1,7 @@
-// CodeCatalog::load on a damaged catalog file: the input is written as icd-9-pcs.tsv.qz; load either
-// returns a catalog that answers lookups and searches, or null with a one-line error.
+// CodeCatalog::load on a damaged catalog file written as icd-9-pcs.tsv.qz; load either returns a catalog
+// that answers lookups and searches, or null with a one-line error. The first input byte picks the file's
+// form: odd = the remaining bytes as they are (damaged compression), even = qCompress of the remaining bytes
+// (a damaged catalog text behind valid compression, so mutations reach the parser).
 #include "fuzz_support.h"
 
 #include "codecatalog.h"
@@ -9,8 +11,12 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string directory = fc::fuzz::scratchDirectory() + "/catalogs";
     std::filesystem::create_directories(directory);
+    if (size < 1)
+        return 0;
+    const QByteArray rest(reinterpret_cast<const char*>(data + 1), static_cast<qsizetype>(size - 1));
+    const QByteArray file = (data[0] & 1) ? rest : qCompress(rest, 1);
     fc::fuzz::writeFile(directory + "/icd-9-pcs.tsv.qz",
-                        std::string_view(reinterpret_cast<const char*>(data), size));
+                        std::string_view(file.constData(), static_cast<std::size_t>(file.size())));
     QString error;
     const auto catalog =
         fc::CodeCatalog::load(QString::fromStdString(directory), {QStringLiteral("icd-9-pcs")}, &error);

@@ -8,9 +8,9 @@
 
 #include <QCoreApplication>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
-#include <algorithm>
 #include <cstring>
 #include <exception>
 #include <iterator>
@@ -22,13 +22,17 @@ using fc::cli::Command;
 const Command kCommands[] = {
     {"predict", "Suggest codes for one note and print JSON with scores and evidence.", fc::cli::runPredict},
     {"info", "Describe a model: name, version, architecture, labels, parameters.", fc::cli::runInfo},
-    {"bench", "Measure inference latency, the sgemm peak and the achieved fraction of it.", fc::cli::runBench},
-    {"init-model", "Create a model directory with freshly initialised (untrained) weights.", fc::cli::runInitModel},
+    {"bench", "Measure inference latency, the sgemm peak and the achieved fraction of it.",
+     fc::cli::runBench},
+    {"init-model", "Create a model directory with freshly initialised (untrained) weights.",
+     fc::cli::runInitModel},
     {"prepare", "Convert CodiEsp or MIMIC-III to dataset files (prepare codiesp|mimic3 --help).",
      fc::cli::runPrepare},
-    {"train", "Train a model directory from dataset files (--preset fusion|multirescnn|caml|...).", fc::cli::runTrain},
+    {"train", "Train a model directory from dataset files (--preset fusion|multirescnn|caml|...).",
+     fc::cli::runTrain},
     {"eval", "Evaluate a model on a dataset file and print the metrics.", fc::cli::runEval},
-    {"export", "Export a chart's accepted codes as CSV, JSON or FHIR R4, or check an export.", fc::cli::runExport},
+    {"export", "Export a chart's accepted codes as CSV, JSON or FHIR R4, or check an export.",
+     fc::cli::runExport},
     {"import-pytorch", "Turn a checkpoint of the authors' PyTorch code into a model directory.",
      fc::cli::runImportPytorch},
     {"finetune", "Fine-tune a model on the stored decisions, gate it and register it as a version.",
@@ -36,8 +40,9 @@ const Command kCommands[] = {
 };
 
 void printUsage(std::FILE* out) {
-    std::fprintf(out, "Usage: fusioncoder-cli COMMAND [OPTIONS]\n\n"
-                      "fusioncoder %s: ICD code suggestions with evidence, computed locally.\n\nCommands:\n",
+    std::fprintf(out,
+                 "Usage: fusioncoder-cli COMMAND [OPTIONS]\n\n"
+                 "fusioncoder %s: ICD code suggestions with evidence, computed locally.\n\nCommands:\n",
                  FC_VERSION);
     for (const Command& command : kCommands)
         std::fprintf(out, "  %-12s %s\n", command.name, command.summary);

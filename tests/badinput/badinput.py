@@ -11,6 +11,8 @@ deterministically (fixed seeds). The full run has > 1,000 cases; --quick runs a 
 
 Cases marked "may_load" are damaged files that can still be valid (a bit flip inside a float of weights.pt
 gives another valid model): exit 0 is accepted for them, signals and hangs never are.
+Databases (export, finetune) are missing, empty, not SQLite, truncated, another application's, or locked by an
+exclusive transaction of this script during the run. (Read-only files cannot be tested as root.)
 Full disk is simulated with RLIMIT_FSIZE (the writer gets EFBIG); a write failure may also exit 1
 ("other failure", interfaces.md), but never by a signal (SIGXFSZ) and never leaving a partial model.
 """
@@ -241,7 +243,67 @@ def generate(root, seed_dir):
                  ["prepare", "mimic3"], ["prepare", "other"], ["train"], ["import-pytorch"]]:
         cases.append(Case("usage", " ".join(argv[:3]), argv))
 
-    # 6. Full disk (RLIMIT_FSIZE): writing a model directory must fail cleanly, for a tiny model and for one
+    # Regressions: bad inputs the programs once accepted or misreported (category "regression"; all run in
+    # --quick mode too). Each names the file and function that must reject it.
+    regression = [
+        # model/src/torch/modelfiles.cpp readModelConfig: labels.txt lines must be valid UTF-8 without controls
+        ("labels.txt-invalid-utf8", "labels.txt", b"A00.0\nB01.\xff1\n"),
+        ("labels.txt-nul", "labels.txt", b"A0\x000.0\nB01.1\n"),
+        # model/src/vocabulary.cpp Vocabulary::load: words must not hold NUL / control characters
+        ("vocab.txt-nul", "vocab.txt", b"c\x00ough\nfever\npain\n"),
+    ]
+    for name, file, data in regression:
+        cases.append(Case("regression", f"predict with {name}",
+                          ["predict", "--model", model_dir(root, f"regression-{name}", files, replace=(file, data)), good_note]))
+    broken = json.loads(files["model.json"])
+    broken["label_count"] = "2"  # readModelConfig: a wrongly typed key is a ModelError naming model.json (was exit 1)
+    cases.append(Case("regression", "predict with model.json label_count as a string",
+                      ["predict", "--model", model_dir(root, "regression-json-type", files,
+                                                       replace=("model.json", json.dumps(broken).encode())), good_note]))
+    # app/cli/cmd_init_model.cpp readLines: label/vocabulary lines must be valid UTF-8 without NUL; an empty
+    # vocabulary is an error
+    for name, labels_data, vocab_data in [("labels-invalid-utf8", b"A00\n\xc3\n", None), ("labels-nul", b"A00\x00B00\n", None),
+                                          ("vocab-empty", None, b""), ("vocab-nul", None, b"A00\x00B00\n")]:
+        labels = write(os.path.join(root, "regression", f"{name}-labels.txt"), labels_data) if labels_data is not None \
+            else os.path.join(good_model, "labels.txt")
+        vocab = write(os.path.join(root, "regression", f"{name}-vocab.txt"), vocab_data) if vocab_data is not None \
+            else os.path.join(good_model, "vocab.txt")
+        cases.append(Case("regression", f"init-model with {name}", ["init-model", "--arch", "fusion", "--labels", labels,
+                                                                    "--vocab", vocab, "--out", os.path.join(root, "out", f"reg-{name}")]))
+    # app/cli/cmd_eval.cpp: a dataset file without documents gives no metrics and must be bad input
+    cases.append(Case("regression", "eval on an empty dataset", ["eval", "--model", good_model, "--data", empty]))
+
+    # 6. Databases for export and finetune: missing, empty, not SQLite, truncated, locked by another writer.
+    import sqlite3
+    valid_db = os.path.join(root, "db", "other-app.sqlite")
+    os.makedirs(os.path.dirname(valid_db), exist_ok=True)
+    with sqlite3.connect(valid_db) as connection:
+        connection.execute("CREATE TABLE unrelated (x INTEGER)")
+        connection.executemany("INSERT INTO unrelated VALUES (?)", [(i,) for i in range(2000)])
+    with open(valid_db, "rb") as f:
+        db_bytes = f.read()
+    databases = {"missing": os.path.join(root, "db", "missing.sqlite"),
+                 "empty-file": write(os.path.join(root, "db", "empty.sqlite"), b""),
+                 "text-file": write(os.path.join(root, "db", "text.sqlite"), b"not a database\n" * 100),
+                 "truncated-header": write(os.path.join(root, "db", "trunc1.sqlite"), db_bytes[:50]),
+                 "truncated-pages": write(os.path.join(root, "db", "trunc2.sqlite"), db_bytes[: len(db_bytes) // 2 + 7]),
+                 "bit-flipped": write(os.path.join(root, "db", "flip.sqlite"), bitflip(db_bytes[:100], rng, 8) + db_bytes[100:]),
+                 "other-application": valid_db,
+                 "directory": os.path.join(root, "db")}
+    for name, db in databases.items():
+        cases.append(Case("database", f"export {name}", ["export", "--db", db, "--all", "--format", "json",
+                                                         "--out", os.path.join(root, "out", f"export-{name}.json")]))
+        cases.append(Case("database", f"finetune {name}", ["finetune", "--model", good_model, "--db", db,
+                                                           "--out", os.path.join(root, "out", f"ft-{name}")]))
+    for command in ("export", "finetune"):
+        locked = os.path.join(root, "db", f"locked-{command}.sqlite")  # one file per case: cases run in parallel
+        shutil.copy(valid_db, locked)
+        argv = (["export", "--db", locked, "--all", "--format", "json", "--out", os.path.join(root, "out", "locked.json")]
+                if command == "export" else
+                ["finetune", "--model", good_model, "--db", locked, "--out", os.path.join(root, "out", "ft-locked")])
+        cases.append(Case("database", f"{command} locked by another writer", argv, check=("locked", locked)))
+
+    # 7. Full disk (RLIMIT_FSIZE): writing a model directory must fail cleanly, for a tiny model and for one
     #    with the shipped placeholder's 4,096-word vocabulary (weights.pt of ~2 MB).
     placeholder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "resources", "models", "placeholder")
     for labels, vocab, tag in [(os.path.join(good_model, "labels.txt"), os.path.join(good_model, "vocab.txt"), "tiny"),
@@ -255,6 +317,20 @@ def generate(root, seed_dir):
 
 
 def run(cli, case, timeout):
+    lock = None
+    if case.check and case.check[0] == "locked":  # another process holds an exclusive lock during the run
+        import sqlite3
+        lock = sqlite3.connect(case.check[1], timeout=0, isolation_level=None, check_same_thread=False)
+        lock.execute("BEGIN EXCLUSIVE")
+    try:
+        return run_locked(cli, case, timeout)
+    finally:
+        if lock:
+            lock.execute("ROLLBACK")
+            lock.close()
+
+
+def run_locked(cli, case, timeout):
     def limits():
         if case.fsize is not None:
             resource.setrlimit(resource.RLIMIT_FSIZE, (case.fsize, case.fsize))
@@ -266,6 +342,8 @@ def run(cli, case, timeout):
                            preexec_fn=limits, env=env)
     except subprocess.TimeoutExpired:
         return "hang (timeout after %ss)" % timeout
+    except OSError as e:  # e.g. the executable is being rebuilt
+        return "could not start the executable: %s" % e
     finally:
         if case.stdin:
             stdin.close()
@@ -296,17 +374,23 @@ def main():
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=60)
     parser.add_argument("--keep", help="generate the inputs here and keep them")
+    parser.add_argument("--skip", help="leave out this category")
+    parser.add_argument("--only", help="run only this category (note, dataset, model, lists, checkpoint, usage, regression, database, full-disk)")
     args = parser.parse_args()
     root = args.keep or tempfile.mkdtemp(prefix="fusioncoder-badinput-")
     try:
         cases = generate(root, args.model_seed)
+        if args.only:
+            cases = [c for c in cases if c.category == args.only]
         if args.quick:  # every category, a fixed sample of each
             by_category = {}
             for case in cases:
                 by_category.setdefault(case.category, []).append(case)
             sample = random.Random(7)
-            cases = [c for group in by_category.values()
-                     for c in (group if len(group) <= 8 else sample.sample(group, 8))]
+            cases = [c for category, group in by_category.items()
+                     for c in (group if len(group) <= 8 or category == "regression" else sample.sample(group, 8))]
+        if args.skip:
+            cases = [c for c in cases if c.category != args.skip]
         with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
             results = list(pool.map(lambda c: (c, run(args.cli, c, args.timeout)), cases))
         failures = [(c, r) for c, r in results if r]
