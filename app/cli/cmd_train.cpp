@@ -117,6 +117,15 @@ int runTrain(const QStringList& arguments) {
         {QStringLiteral("positive-weight"),
          QStringLiteral("BCE weight of positive labels (default 1 = the paper's loss)."),
          QStringLiteral("X")},
+        {QStringLiteral("description-init"),
+         QStringLiteral("Start each code's attention and output vectors from its encoded description "
+                        "(needs --descriptions; not in the paper).")},
+        {QStringLiteral("frequency-bias"),
+         QStringLiteral("Start each code's output bias at the log-odds of its training frequency (not in "
+                        "the paper).")},
+        {QStringLiteral("warmup"),
+         QStringLiteral("Raise the learning rate linearly over the first N epochs (default 0)."),
+         QStringLiteral("N")},
         {QStringLiteral("threads"), QStringLiteral("LibTorch threads (default: all cores)."),
          QStringLiteral("N")},
         {QStringLiteral("seed"), QStringLiteral("Random seed (default 1)."), QStringLiteral("N")},
@@ -178,6 +187,11 @@ int runTrain(const QStringList& arguments) {
                                          static_cast<int>(options.network.maxTokens), 1, 1000000);
     options.positiveWeight =
         doubleValue(parser, QStringLiteral("positive-weight"), options.positiveWeight, 1e-6, 1e6);
+    if (isSet("description-init"))
+        options.descriptionInit = true;
+    if (isSet("frequency-bias"))
+        options.frequencyBias = true;
+    options.warmupEpochs = intValue(parser, QStringLiteral("warmup"), options.warmupEpochs, 0, 1000);
     options.threads = intValue(parser, QStringLiteral("threads"), options.threads, 0, 256);
     options.seed = static_cast<std::uint64_t>(
         intValue(parser, QStringLiteral("seed"), static_cast<int>(options.seed), 0, 2147483647));

@@ -14,5 +14,8 @@ int runEval(const QStringList&);
 int runExport(const QStringList& arguments);
 int runImportPytorch(const QStringList& arguments);
 int runFineTune(const QStringList& arguments);
+int runDescriptions(const QStringList& arguments);
+int runRetrieval(const QStringList& arguments);
+int runBaseline(const QStringList& arguments);
 
 } // namespace fc::cli

@@ -3,9 +3,12 @@
 // change, initialisation determinism, and state_dict validation.
 #include "fc/model/errors.h"
 #include "fc/model/modelfiles.h"
+#include "fc/model/vocabulary.h"
 #include "torch/baselines.h"
 #include "torch/checkpoint.h"
+#include "torch/finetune_labels.h"
 #include "torch/fusion.h"
+#include "torch/label_init.h"
 #include "torch/network.h"
 
 #include <QtTest>
@@ -338,6 +341,44 @@ private Q_SLOTS:
         QVERIFY(loss.item<float>() > 0.0f);
         loss.backward();
         QVERIFY(dr->module().named_parameters()["label_fc1.weight"].grad().abs().sum().item<float>() > 0.0f);
+    }
+    // Training extras (label_init.h): description rows point along the description's feature with the
+    // random rows' mean norm; codes without a usable description keep their rows; biases are log-odds.
+    void labelInitialisation() {
+        auto c = config("fusion", 3, 4);
+        c.options.filterSizes = {3, 5};
+        const fc::Vocabulary vocabulary(std::vector<std::string>{"chest", "cough", "fever", "pain"});
+        auto net = fc::net::makeNetwork(c);
+        torch::Tensor final, attention, bias;
+        for (auto& [name, tensor] : fc::net::stateDict(*net)) {
+            if (name == "output_layer.final.weight")
+                final = tensor;
+            if (name == "output_layer.U.weight")
+                attention = tensor;
+            if (name == "output_layer.final.bias")
+                bias = tensor;
+        }
+        QVERIFY(final.defined() && attention.defined() && bias.defined());
+        const auto finalBefore = final.clone();
+        const double meanNorm = final.norm(2, {1}).mean().item<double>();
+        const std::unordered_map<std::string, std::string> descriptions{{"C0", "Chest pain"},
+                                                                        {"C2", "Unknown words only"}};
+        QCOMPARE(fc::trainer::initialiseLabelRowsFromDescriptions(*net, vocabulary, descriptions),
+                 std::size_t{1});
+        const auto feature = fc::finetune::descriptionFeature(*net, "Chest pain", vocabulary);
+        const auto cosine = [](const torch::Tensor& a, const torch::Tensor& b) {
+            return (a.dot(b) / (a.norm() * b.norm())).item<double>();
+        };
+        QVERIFY(cosine(final[0], feature) > 0.9999);
+        QVERIFY(cosine(attention[0], feature) > 0.9999);
+        QVERIFY(std::abs(final[0].norm().item<double>() - meanNorm) < 1e-4);
+        QVERIFY(torch::equal(final[1], finalBefore[1])); // no description
+        QVERIFY(torch::equal(final[2], finalBefore[2])); // no known word in it
+
+        fc::trainer::initialiseBiasesFromFrequencies(*net, {1, 0, 4}, 4);
+        QVERIFY(std::abs(bias[0].item<double>() - std::log(0.25 / 0.75)) < 1e-6);
+        QVERIFY(std::abs(bias[1].item<double>() - std::log(0.125 / 0.875)) < 1e-6); // never seen: half a note
+        QVERIFY(std::abs(bias[2].item<double>() - std::log(0.875 / 0.125)) < 1e-6); // every note: clamped
     }
 };
 

@@ -3,6 +3,7 @@
 #include "fc/model/errors.h"
 #include "fc/model/evidence.h"
 #include "fc/model/modelfiles.h"
+#include "fc/model/neighbours.h"
 #include "fc/model/tokenizer.h"
 #include "fc/model/vocabulary.h"
 #include "torch/checkpoint.h"
@@ -28,6 +29,8 @@ public:
     Vocabulary vocabulary;
     std::unique_ptr<net::Network> network;
     EvidenceOptions evidence;
+    RetrievalOptions retrieval;
+    NeighbourIndex neighbours; // empty unless retrieval.weight > 0
 };
 
 Engine::Engine(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -57,6 +60,9 @@ std::unique_ptr<Engine> Engine::load(const std::string& directory, int threads) 
         throw ModelError(vocabPath + ": lines are not unique sorted words");
     impl->network = net::loadNetwork(directory, config);
     impl->network->module().eval();
+    impl->retrieval = config.retrieval;
+    if (config.retrieval.weight > 0.0f)
+        impl->neighbours = NeighbourIndex::load(config.retrieval.indexPath);
 
     auto& info = impl->info;
     info.name = config.name;
@@ -72,6 +78,8 @@ std::unique_ptr<Engine> Engine::load(const std::string& directory, int threads) 
     for (const auto& p : impl->network->module().parameters(true))
         info.parameters += p.numel();
     info.directory = directory;
+    info.retrievalWeight = config.retrieval.weight;
+    info.retrievalNeighbours = config.retrieval.neighbours;
 
     const bool caml = config.arch == "caml" || config.arch == "drcaml";
     std::int64_t kernel = config.options.camlKernel;
@@ -138,6 +146,14 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
     }
     if (cancel && cancel->load())
         throw Cancelled();
+    if (m_impl->retrieval.weight > 0.0f) {
+        const float w = m_impl->retrieval.weight;
+        const auto votes = m_impl->neighbours.vote(utf8Text, m_impl->retrieval.neighbours);
+        for (std::size_t y = 0; y < labels; ++y) {
+            const auto it = votes.find(info.labels[y]);
+            best[y] = (1.0f - w) * best[y] + w * (it == votes.end() ? 0.0f : it->second);
+        }
+    }
 
     std::vector<std::size_t> order(labels);
     std::iota(order.begin(), order.end(), 0);

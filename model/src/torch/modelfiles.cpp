@@ -33,6 +33,7 @@ namespace {
 
 constexpr const char* kFormat = "fusioncoder-model";
 constexpr int kFormatVersion = 1;
+constexpr const char* kNeighbourFile = "neighbours.tsv";
 
 std::string shapeText(const std::vector<std::int64_t>& shape) {
     std::string s = "[";
@@ -245,6 +246,16 @@ ModelConfig readModelConfig(const std::string& directory) {
         if (j.contains("options"))
             c.options = optionsFromJson(j.at("options"));
         expectedLabels = j.value("label_count", expectedLabels);
+        if (j.contains("retrieval")) {
+            const auto& r = j.at("retrieval");
+            c.retrieval.weight = r.at("weight").get<float>();
+            c.retrieval.neighbours = r.at("neighbours").get<int>();
+            const auto file = r.at("file").get<std::string>();
+            if (file.empty() || file.find('/') != std::string::npos || file == "." || file == "..")
+                throw ModelError(jsonPath.string() +
+                                 ": retrieval.file must be a file name in the model directory");
+            c.retrieval.indexPath = (dir / file).string();
+        }
     } catch (const json::exception& e) {
         throw ModelError(jsonPath.string() + ": " + firstLine(e.what()));
     }
@@ -253,6 +264,10 @@ ModelConfig readModelConfig(const std::string& directory) {
         throw ModelError(jsonPath.string() + ": unknown architecture '" + c.arch + "'");
     if (!(c.threshold > 0.0f && c.threshold < 1.0f))
         throw ModelError(jsonPath.string() + ": threshold must be in (0, 1)");
+    if (!(c.retrieval.weight >= 0.0f && c.retrieval.weight <= 1.0f) || c.retrieval.neighbours < 1 ||
+        c.retrieval.neighbours > 10000)
+        throw ModelError(jsonPath.string() +
+                         ": retrieval weight must be in [0, 1] and neighbours in 1..10000");
     c.labels = readLines(dir / "labels.txt", "labels.txt");
     if (c.labels.empty())
         throw ModelError("labels.txt in " + directory + " has no codes");
@@ -469,6 +484,14 @@ void writeModelDirectory(const ModelConfig& config, const std::vector<std::strin
                {"vocabulary_size", vocabulary.size()},
                {"parameters", parameters},
                {"created", config.created.empty() ? utcNow() : config.created}};
+        if (config.retrieval.weight > 0.0f) {
+            if (config.retrieval.indexPath.empty())
+                throw ModelError("the model has a retrieval weight but no neighbour index");
+            fs::copy_file(config.retrieval.indexPath, temp / kNeighbourFile);
+            j["retrieval"] = {{"file", kNeighbourFile},
+                              {"neighbours", config.retrieval.neighbours},
+                              {"weight", config.retrieval.weight}};
+        }
         writeText(temp / "model.json", j.dump(2) + "\n");
         std::string labels, words;
         for (const auto& code : config.labels)

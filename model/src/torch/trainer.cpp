@@ -7,6 +7,7 @@
 
 #include "atomic_file.h"
 #include "torch/checkpoint.h"
+#include "torch/label_init.h"
 #include "torch/network.h"
 #include "torch/trainer_data.h"
 #include "torch/trainer_state.h"
@@ -83,6 +84,10 @@ void validate(const TrainOptions& o) {
         throw InputError("embeddings from a file need the file's path");
     if (o.arch == "drcaml" && o.descriptionsPath.empty())
         throw InputError("drcaml needs code descriptions (a `code<TAB>description` file)");
+    if (o.descriptionInit && o.descriptionsPath.empty())
+        throw InputError("description init needs code descriptions (a `code<TAB>description` file)");
+    if (o.warmupEpochs < 0)
+        throw InputError("warm-up epochs must be >= 0");
 }
 
 // Metric name -> value (interfaces.md names); absent AUCs are NaN.
@@ -167,7 +172,10 @@ Json trajectoryOptions(const TrainOptions& o) {
             {"seed", o.seed},
             {"criterion", o.criterion},
             {"positive_weight", o.positiveWeight},
-            {"fine_tune_embeddings", o.fineTuneEmbeddings}};
+            {"fine_tune_embeddings", o.fineTuneEmbeddings},
+            {"description_init", o.descriptionInit},
+            {"frequency_bias", o.frequencyBias},
+            {"warmup_epochs", o.warmupEpochs}};
 }
 
 void writeTextAtomically(const std::string& path, const std::string& text) {
@@ -337,6 +345,7 @@ TrainResult train(const TrainOptions& requested, const std::vector<Document>& tr
         options.criterion = saved.at("criterion").get<std::string>();
         options.positiveWeight = saved.at("positive_weight").get<double>();
         options.fineTuneEmbeddings = saved.at("fine_tune_embeddings").get<bool>();
+        options.warmupEpochs = saved.value("warmup_epochs", 0);
         prepared.config = configFromJson(stateMeta.at("config"));
         prepared.vocabulary = stateMeta.at("vocabulary").get<std::vector<std::string>>();
         prepared.config.vocabularySize = static_cast<std::int64_t>(prepared.vocabulary.size());
@@ -395,6 +404,23 @@ TrainResult train(const TrainOptions& requested, const std::vector<Document>& tr
             if (!options.fineTuneEmbeddings)
                 table.set_requires_grad(false);
         }
+    }
+    if (!resume && options.descriptionInit) {
+        const auto rows = trainer::initialiseLabelRowsFromDescriptions(
+            *network, vocabulary, trainer::readDescriptions(options.descriptionsPath));
+        note(callbacks, "description init: " + std::to_string(rows) + " of " +
+                            std::to_string(config.labels.size()) + " codes start from their description");
+    }
+    if (!resume && options.frequencyBias) {
+        std::vector<std::size_t> positives(config.labels.size(), 0);
+        for (const auto& n : trainData.notes) {
+            std::vector<std::int32_t> labels = n.gold.labels;
+            std::sort(labels.begin(), labels.end());
+            labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
+            for (const auto y : labels)
+                ++positives[static_cast<std::size_t>(y)];
+        }
+        trainer::initialiseBiasesFromFrequencies(*network, positives, trainData.notes.size());
     }
     std::vector<torch::Tensor> trainable;
     for (auto& p : network->module().parameters(true))
@@ -474,6 +500,13 @@ TrainResult train(const TrainOptions& requested, const std::vector<Document>& tr
                                          std::to_string(b + 1) +
                                          " (learning rate too high, or network options out of range); the "
                                          "last complete epoch is kept");
+            if (options.warmupEpochs > 0) {
+                const double step = static_cast<double>((epoch - 1) * batches + b + 1);
+                const double ramp = static_cast<double>(options.warmupEpochs * batches);
+                for (auto& group : optimizer.param_groups())
+                    static_cast<torch::optim::AdamOptions&>(group.options())
+                        .lr(options.learningRate * std::min(1.0, step / ramp));
+            }
             optimizer.zero_grad();
             loss.backward();
             optimizer.step();

@@ -76,6 +76,9 @@ const std::vector<std::string>& trainConfigKeys() {
                                                "labels_include_dev",
                                                "positive_weight",
                                                "descriptions_file",
+                                               "description_init",
+                                               "frequency_bias",
+                                               "warmup_epochs",
                                                "name",
                                                "version",
                                                "language",
@@ -163,6 +166,12 @@ TrainOptions applyTrainConfig(const std::string& jsonText, const TrainOptions& b
                 options.positiveWeight = v.get<double>();
             else if (key == "descriptions_file")
                 options.descriptionsPath = resolvePath(v.get<std::string>(), baseDir);
+            else if (key == "description_init")
+                options.descriptionInit = v.get<bool>();
+            else if (key == "frequency_bias")
+                options.frequencyBias = v.get<bool>();
+            else if (key == "warmup_epochs")
+                options.warmupEpochs = v.get<int>();
             else if (key == "name")
                 options.modelName = v.get<std::string>();
             else if (key == "version")

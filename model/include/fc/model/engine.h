@@ -33,6 +33,9 @@ struct ModelInfo {
     std::int64_t vocabularySize = 0;
     std::int64_t parameters = 0;
     std::string directory; // where it was loaded from
+    float retrievalWeight =
+        0.0f; // > 0: scores mix in a nearest-neighbour vote (modelfiles.h RetrievalOptions)
+    int retrievalNeighbours = 0;
 };
 
 struct PredictOptions {

@@ -29,6 +29,14 @@ struct NetworkOptions {
     double drcamlLambda = 10.0; // DR-CAML description-regulariser weight (training only)
 };
 
+// Optional retrieval component (neighbours.h): a code's final score is
+// (1 - weight) x the network's probability + weight x the nearest-neighbour vote. Off when weight is 0.
+struct RetrievalOptions {
+    float weight = 0.0f;
+    int neighbours = 20;   // k
+    std::string indexPath; // the neighbour index file; readModelConfig sets it, writers copy it
+};
+
 struct ModelConfig {
     std::string name = "Untitled model";
     std::string version = "1";
@@ -41,6 +49,7 @@ struct ModelConfig {
     std::vector<std::string> labels; // output row order
     std::int64_t vocabularySize = 0; // V words; the embedding has V + 2 rows (PAD, words, UNK)
     std::string created;             // ISO-8601 UTC, set by the writers
+    RetrievalOptions retrieval;
 };
 
 // Architectures makeNetwork() accepts.

@@ -14,15 +14,15 @@ struct EvidenceSpan {
 };
 
 struct CodeScore {
-    std::string code;                   // as in the label file, e.g. "N44.8", "BW03ZZZ", "401.9"
-    float score = 0.0f;                 // sigmoid probability
+    std::string code;   // as in the label file, e.g. "N44.8", "BW03ZZZ", "401.9"
+    float score = 0.0f; // sigmoid probability (mixed with the neighbour vote when the model has retrieval)
     std::vector<EvidenceSpan> evidence; // strongest first; empty when not requested
 };
 
 struct Prediction {
-    std::int64_t tokens = 0;     // tokens after the tokenizer (numbers dropped), whole note
-    bool truncated = false;      // true when the note exceeded one model window (see Engine::predict)
-    std::int64_t windows = 1;    // number of model windows the note was scored in
+    std::int64_t tokens = 0;      // tokens after the tokenizer (numbers dropped), whole note
+    bool truncated = false;       // true when the note exceeded one model window (see Engine::predict)
+    std::int64_t windows = 1;     // number of model windows the note was scored in
     std::vector<CodeScore> codes; // every label, sorted by score descending (ties: label order)
 };
 

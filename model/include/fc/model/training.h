@@ -72,7 +72,10 @@ struct TrainOptions {
 
     // Extras beyond the paper (defaults = off).
     double positiveWeight = 1.0;  // BCE pos_weight for every label (1 = the paper's plain mean BCE)
-    std::string descriptionsPath; // `code<TAB>description` lines; required by drcaml
+    std::string descriptionsPath; // `code<TAB>description` lines; required by drcaml and description init
+    bool descriptionInit = false; // attention and output rows start as each code's encoded description
+    bool frequencyBias = false;   // output biases start at the log-odds of each code's training frequency
+    int warmupEpochs = 0;         // learning rate rises linearly over the first N epochs (per batch)
 
     // Written into model.json.
     std::string modelName;    // "" = "<preset> trained on <train file name>"

@@ -1,0 +1,104 @@
+// fusioncoder-cli descriptions: `code<TAB>description` lines for the codes of label files or datasets,
+// taken from the shipped catalogs (the input of train --descriptions for description init and DR-CAML).
+#include "cli_common.h"
+#include "commands.h"
+
+#include "codecatalog.h"
+#include "fc/model/dataset.h"
+
+#include <QFile>
+#include <QSaveFile>
+
+#include <set>
+
+namespace fc::cli {
+
+namespace {
+
+// Codes of a dataset (.jsonl) or of a label file (one code per line).
+std::vector<std::string> codesOf(const QString& path) {
+    if (path.endsWith(QStringLiteral(".jsonl")))
+        return labelsFromDataset(path.toStdString());
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+        throw UsageError(QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
+    std::vector<std::string> codes;
+    while (!file.atEnd()) {
+        const QByteArray line = file.readLine().trimmed();
+        if (!line.isEmpty())
+            codes.push_back(line.toStdString());
+    }
+    return codes;
+}
+
+} // namespace
+
+int runDescriptions(const QStringList& arguments) {
+    QCommandLineParser parser;
+    parser.addOptions({
+        {QStringLiteral("codes"),
+         QStringLiteral("A label file (one code per line) or a dataset (.jsonl) whose codes to describe; "
+                        "repeatable."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("catalogs"), QStringLiteral("Catalog directory (default: the shipped catalogs)."),
+         QStringLiteral("DIR")},
+        {QStringLiteral("out"), QStringLiteral("Output file (written atomically)."), QStringLiteral("FILE")},
+    });
+    parseOrThrow(parser, arguments,
+                 QStringLiteral("Writes `code<TAB>description` for every code of the given files that the "
+                                "catalogs know (the long title; for a code they lack, its nearest ancestor's), "
+                                "and reports the codes without any."));
+    const QStringList inputs = parser.values(QStringLiteral("codes"));
+    if (inputs.isEmpty())
+        throw UsageError(QStringLiteral("--codes FILE is required"));
+    const QString out = requiredValue(parser, QStringLiteral("out"));
+
+    QString error;
+    QString directory = parser.value(QStringLiteral("catalogs"));
+    if (directory.isEmpty())
+        directory = CodeCatalog::locateDirectory(&error);
+    if (directory.isEmpty())
+        throw UsageError(QStringLiteral("no code catalog: %1").arg(error));
+    const auto catalog = CodeCatalog::load(directory, {}, &error);
+    if (!catalog)
+        throw UsageError(QStringLiteral("--catalogs %1: %2").arg(directory, error));
+
+    std::set<std::string> codes;
+    for (const QString& input : inputs)
+        for (auto& code : codesOf(input))
+            codes.insert(std::move(code));
+    QByteArray text;
+    QStringList unknown;
+    for (const auto& code : codes) {
+        // CodiEsp writes some codes with placeholder X's the catalog lacks (S02.5XX): describe the nearest
+        // ancestor the catalog knows.
+        QString key = QString::fromStdString(code);
+        auto entry = catalog->lookupAny(key);
+        while (!entry && key.size() > 3) {
+            key.chop(1);
+            if (key.endsWith(QLatin1Char('.')))
+                key.chop(1);
+            entry = catalog->lookupAny(key);
+        }
+        if (!entry) {
+            unknown.append(QString::fromStdString(code));
+            continue;
+        }
+        QString description =
+            entry->longDescription.isEmpty() ? entry->shortDescription : entry->longDescription;
+        description.replace(QLatin1Char('\t'), QLatin1Char(' ')).replace(QLatin1Char('\n'), QLatin1Char(' '));
+        text += QByteArray::fromStdString(code) + '\t' + description.toUtf8() + '\n';
+    }
+    QSaveFile file(out);
+    if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size() || !file.commit())
+        throw UsageError(QStringLiteral("cannot write %1: %2").arg(out, file.errorString()));
+    printProgress(QStringLiteral("descriptions: %1 of %2 codes described in %3")
+                      .arg(codes.size() - static_cast<std::size_t>(unknown.size()))
+                      .arg(codes.size())
+                      .arg(out));
+    if (!unknown.isEmpty())
+        printProgress(QStringLiteral("not in the catalogs: %1").arg(unknown.join(QLatin1Char(' '))));
+    return Ok;
+}
+
+} // namespace fc::cli

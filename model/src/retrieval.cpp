@@ -1,0 +1,234 @@
+// addRetrieval and evaluateBaseline (retrieval.h).
+#include "fc/model/retrieval.h"
+
+#include "fc/model/dataset.h"
+#include "fc/model/engine.h"
+#include "fc/model/errors.h"
+#include "fc/model/modelfiles.h"
+#include "fc/model/neighbours.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <set>
+#include <unordered_map>
+
+#include <unistd.h>
+
+namespace fc {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using LabelIndex = std::unordered_map<std::string, std::int32_t>;
+
+LabelIndex indexOf(const std::vector<std::string>& labels) {
+    LabelIndex index;
+    for (std::size_t i = 0; i < labels.size(); ++i)
+        index.emplace(labels[i], static_cast<std::int32_t>(i));
+    return index;
+}
+
+// Gold codes of a document in the label set (+ the count outside); empty labels = the document is skipped,
+// as the evaluator does.
+GoldCodes goldOf(const Document& document, const LabelIndex& index) {
+    GoldCodes gold;
+    for (const auto& code : std::set<std::string>(document.codes.begin(), document.codes.end())) {
+        const auto it = index.find(code);
+        if (it == index.end())
+            ++gold.outsideLabelSet;
+        else
+            gold.labels.push_back(it->second);
+    }
+    return gold;
+}
+
+// Copies the model directory with the index and the new settings into place (temp dir + rename).
+void writeRetrievalModel(const std::string& modelDirectory, const NeighbourIndex& index, float weight,
+                         int neighbours, float threshold, const std::string& outDirectory) {
+    fs::path target = fs::path(outDirectory).lexically_normal();
+    if (target.filename().empty())
+        target = target.parent_path();
+    const auto parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    fs::create_directories(parent);
+    const auto tag = std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}() % 1000000000U);
+    const auto temp = parent / ("." + target.filename().string() + ".tmp-" + tag);
+    const auto old = parent / ("." + target.filename().string() + ".old-" + tag);
+    try {
+        fs::create_directory(temp);
+        for (const auto& entry : fs::directory_iterator(modelDirectory))
+            if (entry.is_regular_file())
+                fs::copy_file(entry.path(), temp / entry.path().filename());
+        index.save((temp / "neighbours.tsv").string());
+        nlohmann::json j;
+        {
+            std::ifstream in(temp / "model.json", std::ios::binary);
+            j = nlohmann::json::parse(in);
+        }
+        j["retrieval"] = {{"file", "neighbours.tsv"}, {"neighbours", neighbours}, {"weight", weight}};
+        j["threshold"] = threshold;
+        {
+            std::ofstream out(temp / "model.json", std::ios::binary | std::ios::trunc);
+            out << j.dump(2) << "\n";
+            out.flush();
+            if (!out)
+                throw std::runtime_error("cannot write model.json");
+        }
+        readModelConfig(temp.string()); // what we wrote must load
+        const bool replacing = fs::exists(target);
+        if (replacing)
+            fs::rename(target, old);
+        fs::rename(temp, target);
+        if (replacing)
+            fs::remove_all(old);
+    } catch (const std::exception& e) {
+        std::error_code ignored;
+        fs::remove_all(temp, ignored);
+        throw ModelError("cannot write " + target.string() + ": " + e.what());
+    }
+}
+
+} // namespace
+
+RetrievalTuning addRetrieval(const std::string& modelDirectory, const std::string& trainPath,
+                             const std::string& devPath, const std::string& outDirectory,
+                             const RetrievalTuningOptions& options) {
+    if (options.neighbours < 1 || options.neighbours > 10000)
+        throw InputError("neighbours must be in 1..10000");
+    if (options.weight && !(*options.weight >= 0.0f && *options.weight <= 1.0f))
+        throw InputError("the retrieval weight must be in [0, 1]");
+    if (readModelConfig(modelDirectory).retrieval.weight > 0.0f)
+        throw InputError(modelDirectory + " already has a retrieval component");
+    const auto train = loadDataset(trainPath);
+    const auto dev = loadDataset(devPath);
+    RetrievalTuning result;
+    result.neighbours = options.neighbours;
+    const NeighbourIndex index = NeighbourIndex::build(train);
+    result.indexedDocuments = index.documents();
+    if (index.documents() == 0)
+        throw InputError(trainPath + ": no document with codes and words to index");
+
+    const auto engine = Engine::load(modelDirectory, options.threads);
+    const auto& labels = engine->info().labels;
+    const LabelIndex labelIndex = indexOf(labels);
+    std::vector<GoldCodes> gold;
+    std::vector<const Document*> kept;
+    for (const auto& document : dev) {
+        auto g = goldOf(document, labelIndex);
+        if (g.labels.empty())
+            continue;
+        gold.push_back(std::move(g));
+        kept.push_back(&document);
+    }
+    if (kept.empty())
+        throw InputError(devPath + ": no document with a code in the model's label set");
+
+    ScoreMatrix network(kept.size(), labels.size());
+    ScoreMatrix votes(kept.size(), labels.size());
+    PredictOptions predictOptions;
+    predictOptions.evidence = false;
+    for (std::size_t row = 0; row < kept.size(); ++row) {
+        if (options.cancel && options.cancel->load())
+            throw Cancelled();
+        for (const auto& code : engine->predict(kept[row]->text, predictOptions, options.cancel).codes)
+            network.at(row, static_cast<std::size_t>(labelIndex.at(code.code))) = code.score;
+        for (const auto& [code, vote] : index.vote(kept[row]->text, options.neighbours)) {
+            const auto it = labelIndex.find(code);
+            if (it != labelIndex.end())
+                votes.at(row, static_cast<std::size_t>(it->second)) = vote;
+        }
+        if (options.progress)
+            options.progress(row + 1, kept.size());
+    }
+    const auto mix = [&](float weight) {
+        ScoreMatrix mixed(kept.size(), labels.size());
+        for (std::size_t i = 0; i < mixed.values.size(); ++i)
+            mixed.values[i] = (1.0f - weight) * network.values[i] + weight * votes.values[i];
+        return mixed;
+    };
+
+    std::vector<float> candidates;
+    if (options.weight)
+        candidates.push_back(*options.weight);
+    else
+        for (int i = 0; i <= 20; ++i)
+            candidates.push_back(static_cast<float>(i) / 20.0f);
+    double bestMap = -1.0;
+    for (const float weight : candidates) {
+        const double map = computeMetrics(mix(weight), gold).map;
+        result.devMap.emplace_back(weight, map);
+        if (map > bestMap + 1e-9) { // ties keep the lower weight: more of the network
+            bestMap = map;
+            result.weight = weight;
+        }
+    }
+    result.networkOnly = computeMetrics(network, gold, engine->info().threshold);
+    const ScoreMatrix chosen = mix(result.weight);
+    // model.json needs a threshold strictly inside (0, 1).
+    result.threshold = std::clamp(tuneThreshold(chosen, gold).threshold, 0.01f, 0.99f);
+    result.combined = computeMetrics(chosen, gold, result.threshold);
+    if (result.weight > 0.0f)
+        writeRetrievalModel(modelDirectory, index, result.weight, result.neighbours, result.threshold,
+                            outDirectory);
+    return result;
+}
+
+EvalMetrics evaluateBaseline(const std::string& method, const std::string& trainPath,
+                             const std::string& dataPath, int neighbours) {
+    if (method != "knn" && method != "frequency")
+        throw InputError("unknown baseline '" + method + "' (knn, frequency)");
+    if (neighbours < 1 || neighbours > 10000)
+        throw InputError("neighbours must be in 1..10000");
+    const auto train = loadDataset(trainPath);
+    const auto data = loadDataset(dataPath);
+    std::set<std::string> labelSet;
+    for (const auto* set : {&train, &data})
+        for (const auto& document : *set)
+            labelSet.insert(document.codes.begin(), document.codes.end());
+    const std::vector<std::string> labels(labelSet.begin(), labelSet.end());
+    const LabelIndex labelIndex = indexOf(labels);
+
+    const NeighbourIndex index = NeighbourIndex::build(train);
+    if (index.documents() == 0)
+        throw InputError(trainPath + ": no document with codes and words");
+    // Frequency share of each label; for knn a tie-breaker far below any vote difference.
+    std::vector<float> frequency(labels.size(), 0.0f);
+    for (const auto& [code, count] : index.codeCounts())
+        frequency[static_cast<std::size_t>(labelIndex.at(code))] =
+            static_cast<float>(count) / static_cast<float>(index.documents());
+
+    std::vector<GoldCodes> gold;
+    std::vector<const Document*> kept;
+    for (const auto& document : data) {
+        auto g = goldOf(document, labelIndex);
+        if (g.labels.empty())
+            continue;
+        gold.push_back(std::move(g));
+        kept.push_back(&document);
+    }
+    if (kept.empty())
+        throw InputError(dataPath + ": no document with a code");
+    ScoreMatrix scores(kept.size(), labels.size());
+    for (std::size_t row = 0; row < kept.size(); ++row) {
+        float* out = scores.row(row);
+        if (method == "frequency") {
+            std::copy(frequency.begin(), frequency.end(), out);
+            continue;
+        }
+        for (std::size_t y = 0; y < labels.size(); ++y)
+            out[y] = 1e-4f * frequency[y];
+        for (const auto& [code, vote] : index.vote(kept[row]->text, neighbours))
+            out[static_cast<std::size_t>(labelIndex.at(code))] += vote;
+    }
+    EvalMetrics metrics = computeMetrics(scores, gold, 0.5f);
+    metrics.n_skipped = static_cast<std::int64_t>(data.size() - kept.size());
+    return metrics;
+}
+
+} // namespace fc

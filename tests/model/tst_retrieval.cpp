@@ -1,0 +1,211 @@
+// The neighbour index (neighbours.h), the reference baselines and the retrieval component of a model
+// (retrieval.h): votes computed by hand on tiny corpora, file round trip and damaged files, the mixed score
+// of a model with retrieval, and the dev choice of the weight.
+#include "fc/model/dataset.h"
+#include "fc/model/engine.h"
+#include "fc/model/errors.h"
+#include "fc/model/modelfiles.h"
+#include "fc/model/neighbours.h"
+#include "fc/model/retrieval.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+namespace {
+
+fc::Document doc(std::string id, std::string text, std::vector<std::string> codes) {
+    fc::Document d;
+    d.id = std::move(id);
+    d.text = std::move(text);
+    d.codes = std::move(codes);
+    return d;
+}
+
+std::vector<fc::Document> corpus() {
+    return {doc("1", "Chest pain radiating to the arm, angina on exertion.", {"I20.9"}),
+            doc("2", "Fever and productive cough, pneumonia on the chest film.", {"J18.9", "R50.9"}),
+            doc("3", "Dry cough and fever for two days, acute bronchitis.", {"J20.9", "R50.9"}),
+            doc("4", "Type 2 diabetes with renal failure.", {"E11.22"})};
+}
+
+QByteArray readAll(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+void writeAll(const QString& path, const QByteArray& bytes) {
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(bytes);
+}
+
+} // namespace
+
+class TestRetrieval : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_tmp;
+
+    QString loadError(const QString& path) {
+        try {
+            fc::NeighbourIndex::load(path.toStdString());
+        } catch (const fc::ModelError& e) {
+            return QString::fromUtf8(e.what());
+        }
+        return {};
+    }
+
+private Q_SLOTS:
+    void votesAreSimilarityShares() {
+        const auto index = fc::NeighbourIndex::build(corpus());
+        QCOMPARE(index.documents(), std::size_t{4});
+        // "fever cough": only notes 2 and 3 share words with it, equally (same tf, same idf).
+        const auto votes = index.vote("fever, cough", 20);
+        QCOMPARE(votes.count("I20.9"), std::size_t{0});
+        QCOMPARE(votes.count("E11.22"), std::size_t{0});
+        QVERIFY(std::abs(votes.at("R50.9") - 1.0f) < 1e-5f); // both voters carry it
+        QVERIFY(votes.at("J18.9") > 0.0f && votes.at("J20.9") > 0.0f);
+        QVERIFY(std::abs(votes.at("J18.9") + votes.at("J20.9") - 1.0f) < 1e-5f);
+        // k = 1: the single nearest note takes the whole vote; "pneumonia" decides for note 2.
+        const auto nearest = index.vote("fever cough pneumonia", 1);
+        QCOMPARE(nearest.size(), std::size_t{2});
+        QVERIFY(std::abs(nearest.at("J18.9") - 1.0f) < 1e-6f);
+        // Nothing in common with any note: no vote at all.
+        QVERIFY(index.vote("xylophone", 20).empty());
+        QVERIFY(index.vote("", 20).empty());
+    }
+
+    void codeCountsCountNotes() {
+        const auto counts = fc::NeighbourIndex::build(corpus()).codeCounts();
+        QCOMPARE(counts.at("R50.9"), std::size_t{2});
+        QCOMPARE(counts.at("I20.9"), std::size_t{1});
+    }
+
+    void fileRoundTrip() {
+        const auto index = fc::NeighbourIndex::build(corpus());
+        const QString path = m_tmp.filePath("n.tsv");
+        index.save(path.toStdString());
+        const auto loaded = fc::NeighbourIndex::load(path.toStdString());
+        QCOMPARE(loaded.documents(), index.documents());
+        QCOMPARE(loaded.words(), index.words());
+        for (const char* query : {"fever cough", "chest pain", "renal failure in diabetes"}) {
+            const auto a = index.vote(query, 2);
+            const auto b = loaded.vote(query, 2);
+            QCOMPARE(a.size(), b.size());
+            for (const auto& [code, vote] : a)
+                QVERIFY2(std::abs(b.at(code) - vote) < 1e-4f, query);
+        }
+    }
+
+    void damagedFilesNameTheLine() {
+        const QString good = m_tmp.filePath("good.tsv");
+        fc::NeighbourIndex::build(corpus()).save(good.toStdString());
+        const QByteArray bytes = readAll(good);
+        const QString bad = m_tmp.filePath("bad.tsv");
+
+        QVERIFY(loadError(m_tmp.filePath("missing.tsv")).contains("missing"));
+        writeAll(bad, bytes.left(bytes.size() / 2));
+        QVERIFY2(loadError(bad).contains("truncated") || loadError(bad).contains("bad"),
+                 qPrintable(loadError(bad)));
+        writeAll(bad, "something else\n");
+        QVERIFY(loadError(bad).contains(":1: not a fusioncoder neighbour index"));
+        QByteArray wrongIndex = bytes;
+        const int documents = wrongIndex.indexOf("documents\t");
+        const int vectorStart = wrongIndex.indexOf('\t', wrongIndex.indexOf('\n', documents) + 1) + 1;
+        wrongIndex.insert(vectorStart, "999999:0.5 ");
+        writeAll(bad, wrongIndex);
+        QVERIFY2(loadError(bad).contains("bad word index"), qPrintable(loadError(bad)));
+        writeAll(bad, QByteArray("fusioncoder-neighbours\t1\nwords\t-3\n"));
+        QVERIFY(loadError(bad).contains(":2: bad count"));
+    }
+
+    void baselinesOnTinyData() {
+        const QString train = m_tmp.filePath("train.jsonl");
+        const QString dev = m_tmp.filePath("dev.jsonl");
+        fc::saveDataset(train.toStdString(), corpus());
+        fc::saveDataset(dev.toStdString(), {doc("d1", "Cough, fever and pneumonia.", {"J18.9", "R50.9"}),
+                                            doc("d2", "Angina and chest pain.", {"I20.9"})});
+        // knn: d1's neighbours carry R50.9 (vote 1) first and J18.9 second; d2's only neighbour carries
+        // I20.9.
+        const auto knn = fc::evaluateBaseline("knn", train.toStdString(), dev.toStdString(), 20);
+        QCOMPARE(knn.n_docs, std::int64_t{2});
+        QVERIFY(std::abs(knn.map - 1.0) < 1e-9);
+        // frequency: R50.9 (2 notes) ranks first for both; d2's I20.9 ties with three codes of 1 note.
+        const auto frequency = fc::evaluateBaseline("frequency", train.toStdString(), dev.toStdString(), 20);
+        QVERIFY(frequency.map < knn.map);
+        QVERIFY_THROWS_EXCEPTION(fc::InputError,
+                                 fc::evaluateBaseline("other", train.toStdString(), dev.toStdString(), 20));
+    }
+
+    void modelWithRetrievalMixesTheVote() {
+        fc::ModelConfig c;
+        c.name = "retrieval test";
+        c.arch = "fusion";
+        c.placeholder = true;
+        c.labels = {"E11.22", "I20.9", "J18.9", "J20.9", "R50.9"};
+        c.options.maxTokens = 32;
+        c.options.filterSizes = {3, 5};
+        const QString model = m_tmp.filePath("model");
+        fc::createModel(c, {"angina", "chest", "cough", "diabetes", "fever", "pain", "pneumonia"}, 3,
+                        model.toStdString());
+        const QString train = m_tmp.filePath("rtrain.jsonl");
+        const QString dev = m_tmp.filePath("rdev.jsonl");
+        fc::saveDataset(train.toStdString(), corpus());
+        fc::saveDataset(dev.toStdString(), {doc("d1", "Cough, fever and pneumonia.", {"J18.9", "R50.9"}),
+                                            doc("d2", "Angina and chest pain.", {"I20.9"})});
+
+        fc::RetrievalTuningOptions options;
+        options.weight = 0.25f;
+        options.threads = 1;
+        const QString out = m_tmp.filePath("model-knn");
+        const auto tuning = fc::addRetrieval(model.toStdString(), train.toStdString(), dev.toStdString(),
+                                             out.toStdString(), options);
+        QCOMPARE(tuning.weight, 0.25f);
+        QCOMPARE(tuning.devMap.size(), std::size_t{1});
+        QCOMPARE(tuning.indexedDocuments, std::size_t{4});
+        QVERIFY(tuning.threshold > 0.0f && tuning.threshold < 1.0f);
+
+        const auto plain = fc::Engine::load(model.toStdString(), 1);
+        const auto mixed = fc::Engine::load(out.toStdString(), 1);
+        QCOMPARE(mixed->info().retrievalWeight, 0.25f);
+        QCOMPARE(mixed->info().retrievalNeighbours, 20);
+        QCOMPARE(mixed->info().threshold, tuning.threshold);
+        const auto index = fc::NeighbourIndex::build(corpus());
+        const std::string note = "Fever with cough; chest film shows pneumonia.";
+        const auto votes = index.vote(note, 20);
+        std::map<std::string, float> network;
+        for (const auto& code : plain->predict(note).codes)
+            network[code.code] = code.score;
+        const auto prediction = mixed->predict(note);
+        for (const auto& code : prediction.codes) {
+            const float vote = votes.count(code.code) ? votes.at(code.code) : 0.0f;
+            QVERIFY2(std::abs(code.score - (0.75f * network.at(code.code) + 0.25f * vote)) < 1e-5f,
+                     code.code.c_str());
+        }
+        QVERIFY(!prediction.codes.front().evidence.empty()); // the network still gives evidence
+
+        // Automatic choice: every weight of the grid is tried and the best dev MAP wins.
+        fc::RetrievalTuningOptions automatic;
+        automatic.threads = 1;
+        const auto chosen = fc::addRetrieval(model.toStdString(), train.toStdString(), dev.toStdString(),
+                                             m_tmp.filePath("model-auto").toStdString(), automatic);
+        QCOMPARE(chosen.devMap.size(), std::size_t{21});
+        for (const auto& [weight, map] : chosen.devMap)
+            QVERIFY(map <= chosen.combined.map + 1e-9);
+        QVERIFY(chosen.combined.map >= chosen.devMap.front().second); // never worse than the network alone
+
+        // A model that already has the component is refused; a damaged index is a load error.
+        QVERIFY_THROWS_EXCEPTION(fc::InputError,
+                                 fc::addRetrieval(out.toStdString(), train.toStdString(), dev.toStdString(),
+                                                  out.toStdString(), options));
+        writeAll(out + "/neighbours.tsv", "garbage");
+        QVERIFY_THROWS_EXCEPTION(fc::ModelError, fc::Engine::load(out.toStdString(), 1));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRetrieval)
+#include "tst_retrieval.moc"
