@@ -30,6 +30,7 @@ const Command kCommands[] = {
      fc::cli::runRetrieval},
     {"baseline", "Score a dataset with the frequency or TF-IDF nearest-neighbour baseline.",
      fc::cli::runBaseline},
+    {"convert", "Rewrite a model with float16 (or float32) weights.", fc::cli::runConvert},
     {"descriptions", "Write code<TAB>description lines for the codes of label files or datasets.",
      fc::cli::runDescriptions},
     {"prepare", "Convert CodiEsp or MIMIC-III to dataset files (prepare codiesp|mimic3 --help).",

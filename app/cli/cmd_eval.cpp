@@ -8,11 +8,32 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSaveFile>
 
 #include <chrono>
 #include <cstdio>
 
 namespace fc::cli {
+
+namespace {
+
+void writeScores(const QString& path, const EvaluationResult& result) {
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        throw UsageError(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+    for (std::size_t row = 0; row < result.documentIds.size(); ++row) {
+        QByteArray line = QByteArray::fromStdString(result.documentIds[row]);
+        const float* scores = result.scores.row(row);
+        for (std::size_t y = 0; y < result.labels.size(); ++y)
+            line += (y ? ' ' : '\t') + QByteArray::fromStdString(result.labels[y]) + ':' +
+                    QByteArray::number(scores[y], 'g', 6);
+        file.write(line + '\n');
+    }
+    if (!file.commit())
+        throw UsageError(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+}
+
+} // namespace
 
 int runEval(const QStringList& arguments) {
     QCommandLineParser parser;
@@ -30,6 +51,9 @@ int runEval(const QStringList& arguments) {
              "Score only the first max-tokens tokens of each note, as the authors' evaluation does "
              "(default: long notes are scored in windows, like predict).")},
         {QStringLiteral("no-evidence"), QStringLiteral("Skip the evidence metrics.")},
+        {QStringLiteral("scores"),
+         QStringLiteral("Also write every score: one line per document, id<TAB>code:score ... (all labels)."),
+         QStringLiteral("FILE")},
         {QStringLiteral("threads"), QStringLiteral("LibTorch threads (default: all cores)."),
          QStringLiteral("N")},
     });
@@ -73,6 +97,8 @@ int runEval(const QStringList& arguments) {
             .arg(result.longDocuments)
             .arg(options.truncate ? QStringLiteral("truncated") : QStringLiteral("windowed"))
             .arg(result.seconds, 0, 'f', 1));
+    if (parser.isSet(QStringLiteral("scores")))
+        writeScores(parser.value(QStringLiteral("scores")), result);
     if (parser.isSet(QStringLiteral("json"))) {
         std::fputs(metricsToJson(result.metrics).c_str(), stdout);
         std::fputs("\n", stdout);

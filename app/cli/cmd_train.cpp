@@ -123,6 +123,11 @@ int runTrain(const QStringList& arguments) {
         {QStringLiteral("frequency-bias"),
          QStringLiteral("Start each code's output bias at the log-odds of its training frequency (not in "
                         "the paper).")},
+        {QStringLiteral("retrieval-prior"),
+         QStringLiteral(
+             "Train with the vote of the K nearest training notes (TF-IDF) as a fixed prior on every "
+             "code's logit; the model keeps the index (not in the paper)."),
+         QStringLiteral("K")},
         {QStringLiteral("warmup"),
          QStringLiteral("Raise the learning rate linearly over the first N epochs (default 0)."),
          QStringLiteral("N")},
@@ -191,6 +196,8 @@ int runTrain(const QStringList& arguments) {
         options.descriptionInit = true;
     if (isSet("frequency-bias"))
         options.frequencyBias = true;
+    options.retrievalPrior =
+        intValue(parser, QStringLiteral("retrieval-prior"), options.retrievalPrior, 0, 10000);
     options.warmupEpochs = intValue(parser, QStringLiteral("warmup"), options.warmupEpochs, 0, 1000);
     options.threads = intValue(parser, QStringLiteral("threads"), options.threads, 0, 256);
     options.seed = static_cast<std::uint64_t>(

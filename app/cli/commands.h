@@ -17,5 +17,6 @@ int runFineTune(const QStringList& arguments);
 int runDescriptions(const QStringList& arguments);
 int runRetrieval(const QStringList& arguments);
 int runBaseline(const QStringList& arguments);
+int runConvert(const QStringList& arguments);
 
 } // namespace fc::cli

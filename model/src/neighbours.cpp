@@ -40,6 +40,12 @@ std::vector<std::string> splitOn(const std::string& s, char separator) {
 
 } // namespace
 
+float retrievalPrior(float vote) {
+    constexpr double floor = 0.02; // modelfiles.h kRetrievalPriorFloor
+    const double p = floor + (1.0 - 2.0 * floor) * std::clamp(static_cast<double>(vote), 0.0, 1.0);
+    return static_cast<float>(std::log(p / (1.0 - p)));
+}
+
 void NeighbourIndex::addDocument(std::vector<std::string> codes,
                                  const std::vector<std::pair<std::uint32_t, float>>& vector) {
     const auto id = static_cast<std::uint32_t>(m_documentCodes.size());
@@ -47,6 +53,7 @@ void NeighbourIndex::addDocument(std::vector<std::string> codes,
         m_postings[word].push_back({id, weight});
     m_documentCodes.push_back(std::move(codes));
     m_documentVectors.push_back(vector);
+    m_sources.push_back(-1);
 }
 
 NeighbourIndex NeighbourIndex::build(const std::vector<Document>& train) {
@@ -91,6 +98,7 @@ NeighbourIndex NeighbourIndex::build(const std::vector<Document>& train) {
         std::sort(codes.begin(), codes.end());
         codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
         index.addDocument(std::move(codes), vector);
+        index.m_sources.back() = static_cast<std::int64_t>(kept[d] - train.data());
     }
     return index;
 }
@@ -191,7 +199,8 @@ NeighbourIndex NeighbourIndex::load(const std::string& path) {
     return index;
 }
 
-std::unordered_map<std::string, float> NeighbourIndex::vote(std::string_view utf8Text, int k) const {
+std::unordered_map<std::string, float> NeighbourIndex::vote(std::string_view utf8Text, int k,
+                                                            std::int64_t exclude) const {
     std::unordered_map<std::string, float> votes;
     if (k < 1 || m_documentCodes.empty())
         return votes;
@@ -214,6 +223,10 @@ std::unordered_map<std::string, float> NeighbourIndex::vote(std::string_view utf
     for (const auto& [word, w] : query)
         for (const auto& posting : m_postings[word])
             similarity[posting.document] += w * posting.weight;
+    if (exclude >= 0)
+        for (std::size_t d = 0; d < m_sources.size(); ++d)
+            if (m_sources[d] == exclude)
+                similarity[d] = 0.0; // no share of the vote
     std::vector<std::uint32_t> order(similarity.size());
     for (std::uint32_t d = 0; d < order.size(); ++d)
         order[d] = d;
@@ -224,7 +237,7 @@ std::unordered_map<std::string, float> NeighbourIndex::vote(std::string_view utf
                       });
     double total = 0.0;
     for (std::size_t i = 0; i < nearest; ++i)
-        total += similarity[order[i]];
+        total += std::max(0.0, similarity[order[i]]);
     if (!(total > 0.0))
         return votes;
     for (std::size_t i = 0; i < nearest && similarity[order[i]] > 0.0; ++i) {

@@ -71,7 +71,8 @@ void writeRetrievalModel(const std::string& modelDirectory, const NeighbourIndex
             std::ifstream in(temp / "model.json", std::ios::binary);
             j = nlohmann::json::parse(in);
         }
-        j["retrieval"] = {{"file", "neighbours.tsv"}, {"neighbours", neighbours}, {"weight", weight}};
+        j["retrieval"] = {
+            {"mode", "mix"}, {"file", "neighbours.tsv"}, {"neighbours", neighbours}, {"weight", weight}};
         j["threshold"] = threshold;
         {
             std::ofstream out(temp / "model.json", std::ios::binary | std::ios::trunc);
@@ -103,7 +104,7 @@ RetrievalTuning addRetrieval(const std::string& modelDirectory, const std::strin
         throw InputError("neighbours must be in 1..10000");
     if (options.weight && !(*options.weight >= 0.0f && *options.weight <= 1.0f))
         throw InputError("the retrieval weight must be in [0, 1]");
-    if (readModelConfig(modelDirectory).retrieval.weight > 0.0f)
+    if (readModelConfig(modelDirectory).retrieval.enabled())
         throw InputError(modelDirectory + " already has a retrieval component");
     const auto train = loadDataset(trainPath);
     const auto dev = loadDataset(devPath);

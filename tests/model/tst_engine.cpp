@@ -6,10 +6,13 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <atomic>
+#include <cmath>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -73,6 +76,30 @@ private Q_SLOTS:
         QVERIFY(m_tmp.isValid());
         m_model = m_tmp.filePath("fusion");
         fc::createModel(smallConfig("fusion"), words(), 7, m_model.toStdString());
+    }
+
+    // convert: float16 storage halves the weights and loads back into float32 with scores within half
+    // precision of the original; converting back gives float32 storage again.
+    void float16WeightsLoadWithNearlyEqualScores() {
+        const QString half = m_tmp.filePath("fusion-fp16");
+        fc::convertModel(m_model.toStdString(), "float16", half.toStdString());
+        QCOMPARE(fc::readModelConfig(half.toStdString()).weightsType, std::string("float16"));
+        const double ratio = double(QFileInfo(half + "/weights.pt").size()) /
+                             double(QFileInfo(m_model + "/weights.pt").size());
+        QVERIFY2(ratio > 0.45 && ratio < 0.55, qPrintable(QString::number(ratio)));
+        const auto original = fc::Engine::load(m_model.toStdString(), 1);
+        const auto converted = fc::Engine::load(half.toStdString(), 1);
+        const std::string note = "patient with fever and cough, acute renal failure";
+        std::map<std::string, float> before;
+        for (const auto& code : original->predict(note).codes)
+            before[code.code] = code.score;
+        for (const auto& code : converted->predict(note).codes)
+            QVERIFY2(std::abs(code.score - before.at(code.code)) < 5e-3f, code.code.c_str());
+        const QString back = m_tmp.filePath("fusion-fp32");
+        fc::convertModel(half.toStdString(), "float32", back.toStdString());
+        QCOMPARE(fc::readModelConfig(back.toStdString()).weightsType, std::string("float32"));
+        QVERIFY_THROWS_EXCEPTION(fc::InputError,
+                                 fc::convertModel(m_model.toStdString(), "int8", back.toStdString()));
     }
 
     void loadsAndDescribesTheModel() {

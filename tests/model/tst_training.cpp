@@ -92,6 +92,7 @@ private Q_SLOTS:
     void cancelKeepsPreviousBest();
     void evaluationSkipsAndTruncates();
     void rejectsUnusableInput();
+    void extrasBeyondThePaper();
 
 private:
     std::vector<Document> m_train = syntheticNotes(48, 1);
@@ -385,6 +386,54 @@ void TstTraining::rejectsUnusableInput() {
     QVERIFY_THROWS_EXCEPTION(InputError, train(options, m_train, devWithoutLabels, out));
     QVERIFY_THROWS_EXCEPTION(ModelError, train(options, m_train, m_dev, out, {}, true)); // nothing to resume
     QVERIFY(!QFile::exists(tmp.filePath("model")));
+}
+
+// Description init, frequency bias, warm-up and the retrieval prior: the run reports what it initialised,
+// the written model carries the prior and its neighbour index, and evaluating it gives exactly the dev
+// scores training selected it by (the engine applies the prior as the trainer did).
+void TstTraining::extrasBeyondThePaper() {
+    QTemporaryDir tmp;
+    const QString descriptions = tmp.filePath("descriptions.tsv");
+    {
+        QFile file(descriptions);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("ALPHA\tAlpha disease\nBETA\tbeta with pain\nGAMMA\tunknownword\n");
+    }
+    TrainOptions options = smallFusion();
+    options.maxEpochs = 4;
+    options.descriptionsPath = descriptions.toStdString();
+    options.descriptionInit = true;
+    options.frequencyBias = true;
+    options.warmupEpochs = 1;
+    options.retrievalPrior = 5;
+    std::vector<std::string> notes;
+    TrainCallbacks callbacks;
+    callbacks.message = [&](const std::string& text) { notes.push_back(text); };
+    const std::string out = tmp.filePath("model").toStdString();
+    const TrainResult result = train(options, m_train, m_dev, out, callbacks);
+    QCOMPARE(result.epochs, 4);
+    const auto said = [&](const char* text) {
+        return std::any_of(notes.begin(), notes.end(),
+                           [&](const std::string& n) { return n.find(text) != std::string::npos; });
+    };
+    QVERIFY(said("description init: 2 of 3 codes")); // GAMMA's description has no known word
+    QVERIFY(said("retrieval prior: 48 training notes indexed, 5 neighbours vote"));
+
+    const ModelConfig config = readModelConfig(out);
+    QCOMPARE(config.retrieval.mode, std::string("prior"));
+    QCOMPARE(config.retrieval.neighbours, 5);
+    QVERIFY(QFile::exists(tmp.filePath("model/neighbours.tsv")));
+    EvaluationOptions evalOptions;
+    evalOptions.threads = 1;
+    const EvaluationResult eval = evaluateModel(out, m_dev, evalOptions);
+    const auto& best = result.history[static_cast<std::size_t>(result.bestEpoch - 1)];
+    QVERIFY2(std::abs(eval.metrics.map - best.devMetrics.at("map")) < 1e-5,
+             qPrintable(QString("%1 vs %2").arg(eval.metrics.map).arg(best.devMetrics.at("map"))));
+    QVERIFY(std::abs(eval.metrics.p_at_5 - best.devMetrics.at("p_at_5")) <
+            1e-6); // thresholds differ: ranks only
+
+    options.descriptionsPath.clear();
+    QVERIFY_THROWS_EXCEPTION(InputError, train(options, m_train, m_dev, tmp.filePath("m2").toStdString()));
 }
 
 QTEST_GUILESS_MAIN(TstTraining)

@@ -30,7 +30,7 @@ public:
     std::unique_ptr<net::Network> network;
     EvidenceOptions evidence;
     RetrievalOptions retrieval;
-    NeighbourIndex neighbours; // empty unless retrieval.weight > 0
+    NeighbourIndex neighbours; // empty unless retrieval.enabled()
 };
 
 Engine::Engine(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -61,7 +61,7 @@ std::unique_ptr<Engine> Engine::load(const std::string& directory, int threads) 
     impl->network = net::loadNetwork(directory, config);
     impl->network->module().eval();
     impl->retrieval = config.retrieval;
-    if (config.retrieval.weight > 0.0f)
+    if (config.retrieval.enabled())
         impl->neighbours = NeighbourIndex::load(config.retrieval.indexPath);
 
     auto& info = impl->info;
@@ -78,6 +78,7 @@ std::unique_ptr<Engine> Engine::load(const std::string& directory, int threads) 
     for (const auto& p : impl->network->module().parameters(true))
         info.parameters += p.numel();
     info.directory = directory;
+    info.retrievalMode = config.retrieval.mode;
     info.retrievalWeight = config.retrieval.weight;
     info.retrievalNeighbours = config.retrieval.neighbours;
 
@@ -119,6 +120,7 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
     prediction.truncated = prediction.windows > 1;
 
     std::vector<float> best(labels, -1.0f);
+    std::vector<float> bestLogit(labels, 0.0f); // the logit of `best`, kept exact for the prior mode
     std::vector<std::int64_t> bestWindow(labels, 0);
     std::vector<torch::Tensor> attention; // per window [Y, P], kept only when evidence is wanted
     {
@@ -132,11 +134,14 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
             if (total > 0)
                 std::copy_n(ids.begin() + begin, length, input.data_ptr<std::int64_t>());
             const auto out = m_impl->network->forward(input);
-            const auto scores = torch::sigmoid(out.logits[0]).contiguous();
+            const auto logits = out.logits[0].contiguous();
+            const auto scores = torch::sigmoid(logits).contiguous();
             const auto* s = scores.data_ptr<float>();
+            const auto* l = logits.data_ptr<float>();
             for (std::size_t y = 0; y < labels; ++y) {
                 if (s[y] > best[y]) {
                     best[y] = s[y];
+                    bestLogit[y] = l[y];
                     bestWindow[y] = w;
                 }
             }
@@ -146,12 +151,15 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
     }
     if (cancel && cancel->load())
         throw Cancelled();
-    if (m_impl->retrieval.weight > 0.0f) {
-        const float w = m_impl->retrieval.weight;
+    if (m_impl->retrieval.enabled()) {
         const auto votes = m_impl->neighbours.vote(utf8Text, m_impl->retrieval.neighbours);
+        const bool prior = m_impl->retrieval.mode == "prior";
+        const float w = m_impl->retrieval.weight;
         for (std::size_t y = 0; y < labels; ++y) {
             const auto it = votes.find(info.labels[y]);
-            best[y] = (1.0f - w) * best[y] + w * (it == votes.end() ? 0.0f : it->second);
+            const float vote = it == votes.end() ? 0.0f : it->second;
+            best[y] = prior ? 1.0f / (1.0f + std::exp(-(bestLogit[y] + retrievalPrior(vote))))
+                            : (1.0f - w) * best[y] + w * vote;
         }
     }
 

@@ -109,6 +109,10 @@ EvaluationResult evaluateDocuments(const std::string& modelDirectory,
             result.metrics.evidence_hit_at_1 = e.hit_at_1;
         }
     }
+    for (const auto d : kept)
+        result.documentIds.push_back(documents[d].id);
+    result.labels = info.labels;
+    result.scores = std::move(scores);
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return result;
 }

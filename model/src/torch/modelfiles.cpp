@@ -243,12 +243,14 @@ ModelConfig readModelConfig(const std::string& directory) {
         c.placeholder = j.value("placeholder", false);
         c.threshold = j.value("threshold", 0.5f);
         c.created = j.value("created", std::string());
+        c.weightsType = j.value("weights", c.weightsType);
         if (j.contains("options"))
             c.options = optionsFromJson(j.at("options"));
         expectedLabels = j.value("label_count", expectedLabels);
         if (j.contains("retrieval")) {
             const auto& r = j.at("retrieval");
-            c.retrieval.weight = r.at("weight").get<float>();
+            c.retrieval.mode = r.value("mode", std::string("mix"));
+            c.retrieval.weight = r.value("weight", 0.0f);
             c.retrieval.neighbours = r.at("neighbours").get<int>();
             const auto file = r.at("file").get<std::string>();
             if (file.empty() || file.find('/') != std::string::npos || file == "." || file == "..")
@@ -264,6 +266,10 @@ ModelConfig readModelConfig(const std::string& directory) {
         throw ModelError(jsonPath.string() + ": unknown architecture '" + c.arch + "'");
     if (!(c.threshold > 0.0f && c.threshold < 1.0f))
         throw ModelError(jsonPath.string() + ": threshold must be in (0, 1)");
+    if (c.weightsType != "float32" && c.weightsType != "float16")
+        throw ModelError(jsonPath.string() + ": weights must be \"float32\" or \"float16\"");
+    if (c.retrieval.enabled() && c.retrieval.mode != "mix" && c.retrieval.mode != "prior")
+        throw ModelError(jsonPath.string() + ": retrieval mode must be \"mix\" or \"prior\"");
     if (!(c.retrieval.weight >= 0.0f && c.retrieval.weight <= 1.0f) || c.retrieval.neighbours < 1 ||
         c.retrieval.neighbours > 10000)
         throw ModelError(jsonPath.string() +
@@ -340,6 +346,22 @@ void importPytorch(const std::string& stateDictPath, const std::string& vocabPat
     torch::NoGradGuard noGrad;
     const auto network = net::makeNetwork(config);
     net::assignStateDict(*network, tensors, stateDictPath);
+    net::writeModelDirectory(config, words, *network, outDir);
+}
+
+void convertModel(const std::string& modelDirectory, const std::string& weightsType,
+                  const std::string& outDir) {
+    if (weightsType != "float32" && weightsType != "float16")
+        throw InputError("weights type must be float32 or float16, not '" + weightsType + "'");
+    ModelConfig config = readModelConfig(modelDirectory);
+    const auto network = net::loadNetwork(modelDirectory, config);
+    std::vector<std::string> words;
+    try {
+        words = Vocabulary::load((fs::path(modelDirectory) / "vocab.txt").string()).words();
+    } catch (const InputError& e) {
+        throw ModelError(modelDirectory + "/vocab.txt: " + e.what());
+    }
+    config.weightsType = weightsType;
     net::writeModelDirectory(config, words, *network, outDir);
 }
 
@@ -483,12 +505,14 @@ void writeModelDirectory(const ModelConfig& config, const std::vector<std::strin
                {"label_systems", labelSystems(config.labels)},
                {"vocabulary_size", vocabulary.size()},
                {"parameters", parameters},
-               {"created", config.created.empty() ? utcNow() : config.created}};
-        if (config.retrieval.weight > 0.0f) {
+               {"created", config.created.empty() ? utcNow() : config.created},
+               {"weights", config.weightsType}};
+        if (config.retrieval.enabled()) {
             if (config.retrieval.indexPath.empty())
-                throw ModelError("the model has a retrieval weight but no neighbour index");
+                throw ModelError("the model has a retrieval component but no neighbour index");
             fs::copy_file(config.retrieval.indexPath, temp / kNeighbourFile);
-            j["retrieval"] = {{"file", kNeighbourFile},
+            j["retrieval"] = {{"mode", config.retrieval.mode},
+                              {"file", kNeighbourFile},
                               {"neighbours", config.retrieval.neighbours},
                               {"weight", config.retrieval.weight}};
         }
@@ -500,7 +524,12 @@ void writeModelDirectory(const ModelConfig& config, const std::vector<std::strin
             words += word + "\n";
         writeText(temp / "labels.txt", labels);
         writeText(temp / "vocab.txt", words);
-        writeTensorFile(stateDict(network), (temp / "weights.pt").string());
+        auto tensors = stateDict(network);
+        if (config.weightsType == "float16")
+            for (auto& entry : tensors)
+                if (entry.second.is_floating_point())
+                    entry.second = entry.second.detach().to(torch::kFloat16);
+        writeTensorFile(tensors, (temp / "weights.pt").string());
         const bool replacing = fs::exists(target);
         if (replacing)
             fs::rename(target, old);

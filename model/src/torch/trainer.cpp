@@ -3,6 +3,7 @@
 #include "fc/model/embeddings.h"
 #include "fc/model/errors.h"
 #include "fc/model/metrics.h"
+#include "fc/model/neighbours.h"
 #include "fc/model/training.h"
 
 #include "atomic_file.h"
@@ -88,6 +89,8 @@ void validate(const TrainOptions& o) {
         throw InputError("description init needs code descriptions (a `code<TAB>description` file)");
     if (o.warmupEpochs < 0)
         throw InputError("warm-up epochs must be >= 0");
+    if (o.retrievalPrior < 0 || o.retrievalPrior > 10000)
+        throw InputError("retrieval prior neighbours must be in 0..10000");
 }
 
 // Metric name -> value (interfaces.md names); absent AUCs are NaN.
@@ -175,7 +178,8 @@ Json trajectoryOptions(const TrainOptions& o) {
             {"fine_tune_embeddings", o.fineTuneEmbeddings},
             {"description_init", o.descriptionInit},
             {"frequency_bias", o.frequencyBias},
-            {"warmup_epochs", o.warmupEpochs}};
+            {"warmup_epochs", o.warmupEpochs},
+            {"retrieval_prior", o.retrievalPrior}};
 }
 
 void writeTextAtomically(const std::string& path, const std::string& text) {
@@ -346,6 +350,7 @@ TrainResult train(const TrainOptions& requested, const std::vector<Document>& tr
         options.positiveWeight = saved.at("positive_weight").get<double>();
         options.fineTuneEmbeddings = saved.at("fine_tune_embeddings").get<bool>();
         options.warmupEpochs = saved.value("warmup_epochs", 0);
+        options.retrievalPrior = saved.value("retrieval_prior", 0);
         prepared.config = configFromJson(stateMeta.at("config"));
         prepared.vocabulary = stateMeta.at("vocabulary").get<std::vector<std::string>>();
         prepared.config.vocabularySize = static_cast<std::int64_t>(prepared.vocabulary.size());
@@ -373,6 +378,39 @@ TrainResult train(const TrainOptions& requested, const std::vector<Document>& tr
                         " truncated)");
 
     fs::create_directories(workDir);
+
+    // Retrieval prior: the index of the training notes (kept in the work dir, copied into every written
+    // model) and the sparse votes of every train (leave-one-out) and dev note.
+    std::vector<trainer::SparseVotes> trainVotes, devVotes;
+    if (options.retrievalPrior > 0) {
+        const auto indexPath = (fs::path(workDir) / "neighbours.tsv").string();
+        const NeighbourIndex index = NeighbourIndex::build(trainSet);
+        index.save(indexPath);
+        config.retrieval.mode = "prior";
+        config.retrieval.neighbours = options.retrievalPrior;
+        config.retrieval.weight = 0.0f;
+        config.retrieval.indexPath = indexPath;
+        std::unordered_map<std::string, std::int32_t> labelIndex;
+        for (std::size_t i = 0; i < config.labels.size(); ++i)
+            labelIndex.emplace(config.labels[i], static_cast<std::int32_t>(i));
+        const auto sparse = [&](const std::unordered_map<std::string, float>& votes) {
+            trainer::SparseVotes out;
+            for (const auto& [code, vote] : votes) {
+                const auto it = labelIndex.find(code);
+                if (it != labelIndex.end())
+                    out.emplace_back(it->second, vote);
+            }
+            return out;
+        };
+        for (std::size_t d = 0; d < trainSet.size(); ++d)
+            trainVotes.push_back(
+                sparse(index.vote(trainSet[d].text, options.retrievalPrior, static_cast<std::int64_t>(d))));
+        for (const auto& document : devSet)
+            devVotes.push_back(sparse(index.vote(document.text, options.retrievalPrior)));
+        note(callbacks, "retrieval prior: " + std::to_string(index.documents()) +
+                            " training notes indexed, " + std::to_string(options.retrievalPrior) +
+                            " neighbours vote");
+    }
 
     std::vector<torch::Tensor> descriptions;
     if (config.arch == "drcaml")
@@ -485,7 +523,10 @@ TrainResult train(const TrainOptions& requested, const std::vector<Document>& tr
             const auto ids = trainer::paddedIds(trainData.notes, order, first, count);
             const auto targets =
                 trainer::multiHot(trainData.notes, order, first, count, config.labels.size());
-            const auto out = network->forward(ids);
+            auto out = network->forward(ids);
+            if (!trainVotes.empty())
+                out.logits = out.logits + trainer::priorBatch(trainData.notes, order, first, count,
+                                                              trainVotes, config.labels.size());
             auto loss = weighted
                             ? torch::nn::functional::binary_cross_entropy_with_logits(
                                   out.logits, targets,
@@ -541,7 +582,11 @@ TrainResult train(const TrainOptions& requested, const std::vector<Document>& tr
                 const auto ids =
                     torch::from_blob(devNotes[d].ids.data(),
                                      {1, static_cast<std::int64_t>(devNotes[d].ids.size())}, torch::kInt64);
-                const auto scores = torch::sigmoid(network->forward(ids).logits).contiguous();
+                auto logits = network->forward(ids).logits;
+                if (!devVotes.empty())
+                    logits =
+                        logits + trainer::priorBatch(devNotes, {d}, 0, 1, devVotes, config.labels.size());
+                const auto scores = torch::sigmoid(logits).contiguous();
                 std::copy_n(scores.data_ptr<float>(), config.labels.size(), devScores.row(d));
                 if (callbacks.progress && (d + 1) % 16 == 0) {
                     TrainProgress p;

@@ -1,5 +1,7 @@
 #include "torch/trainer_data.h"
 
+#include "fc/model/neighbours.h"
+
 #include "fc/model/dataset.h"
 #include "fc/model/errors.h"
 #include "fc/model/tokenizer.h"
@@ -176,9 +178,22 @@ EncodedSet encode(const std::vector<Document>& documents, const std::vector<std:
             note.ids.push_back(vocabulary.id(words[t]));
         if (note.ids.empty())
             note.ids.push_back(Vocabulary::kPad);
+        note.source = d;
         set.notes.push_back(std::move(note));
     }
     return set;
+}
+
+torch::Tensor priorBatch(const std::vector<EncodedNote>& notes, const std::vector<std::size_t>& order,
+                         std::size_t first, std::size_t count, const std::vector<SparseVotes>& votesBySource,
+                         std::size_t labelCount) {
+    auto prior = torch::full({static_cast<std::int64_t>(count), static_cast<std::int64_t>(labelCount)},
+                             retrievalPrior(0.0f));
+    auto p = prior.accessor<float, 2>();
+    for (std::size_t i = 0; i < count; ++i)
+        for (const auto& [label, vote] : votesBySource.at(notes[order[first + i]].source))
+            p[static_cast<std::int64_t>(i)][label] = retrievalPrior(vote);
+    return prior;
 }
 
 torch::Tensor paddedIds(const std::vector<EncodedNote>& notes, const std::vector<std::size_t>& order,

@@ -19,6 +19,7 @@ struct EncodedNote {
     std::vector<std::int64_t> ids; // never empty: a note without tokens gets one PAD id
     GoldCodes gold;                // indices into the label space + codes outside it
     std::size_t tokens = 0;        // tokens before truncation
+    std::size_t source = 0;        // row of the document in encode()'s input
 };
 
 struct EncodedSet {
@@ -54,6 +55,13 @@ torch::Tensor paddedIds(const std::vector<EncodedNote>& notes, const std::vector
 // [B, Y] float multi-hot targets of the same notes.
 torch::Tensor multiHot(const std::vector<EncodedNote>& notes, const std::vector<std::size_t>& order,
                        std::size_t first, std::size_t count, std::size_t labelCount);
+
+// Sparse retrieval votes of one note: (label index, vote); the other labels have vote 0.
+using SparseVotes = std::vector<std::pair<std::int32_t, float>>;
+// [B, Y] retrieval priors (neighbours.h retrievalPrior) of the same notes, from their votes by note.source.
+torch::Tensor priorBatch(const std::vector<EncodedNote>& notes, const std::vector<std::size_t>& order,
+                         std::size_t first, std::size_t count, const std::vector<SparseVotes>& votesBySource,
+                         std::size_t labelCount);
 
 // `code<TAB>description` lines (caml-mimic's ICD9_descriptions format; also `code description` with a space
 // when there is no tab). Later lines do not override earlier ones. Throws InputError if unreadable.

@@ -79,6 +79,7 @@ const std::vector<std::string>& trainConfigKeys() {
                                                "description_init",
                                                "frequency_bias",
                                                "warmup_epochs",
+                                               "retrieval_prior",
                                                "name",
                                                "version",
                                                "language",
@@ -172,6 +173,8 @@ TrainOptions applyTrainConfig(const std::string& jsonText, const TrainOptions& b
                 options.frequencyBias = v.get<bool>();
             else if (key == "warmup_epochs")
                 options.warmupEpochs = v.get<int>();
+            else if (key == "retrieval_prior")
+                options.retrievalPrior = v.get<int>();
             else if (key == "name")
                 options.modelName = v.get<std::string>();
             else if (key == "version")

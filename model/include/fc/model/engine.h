@@ -32,7 +32,8 @@ struct ModelInfo {
     std::vector<std::string> labelSystems; // per label: "icd-10-cm", "icd-10-pcs", "icd-9-cm", "icd-9-pcs"
     std::int64_t vocabularySize = 0;
     std::int64_t parameters = 0;
-    std::string directory; // where it was loaded from
+    std::string directory;     // where it was loaded from
+    std::string retrievalMode; // "", "mix" or "prior" (modelfiles.h RetrievalOptions)
     float retrievalWeight =
         0.0f; // > 0: scores mix in a nearest-neighbour vote (modelfiles.h RetrievalOptions)
     int retrievalNeighbours = 0;

@@ -40,6 +40,10 @@ struct EvaluationResult {
     std::int64_t evidencePairs = 0; // (document, code) pairs with gold evidence that were counted
     std::int64_t longDocuments = 0; // documents longer than the model's window (truncated or windowed)
     double seconds = 0.0;           // wall time of loading + scoring
+    // The scores behind the metrics (for error analysis and ensembling): one row per scored document.
+    ScoreMatrix scores;
+    std::vector<std::string> documentIds; // per row
+    std::vector<std::string> labels;      // per column: the model's label set
 };
 
 // Throws ModelError (unusable model), InputError (unreadable/malformed dataset, invalid UTF-8), Cancelled.

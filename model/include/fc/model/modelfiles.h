@@ -29,12 +29,19 @@ struct NetworkOptions {
     double drcamlLambda = 10.0; // DR-CAML description-regulariser weight (training only)
 };
 
-// Optional retrieval component (neighbours.h): a code's final score is
-// (1 - weight) x the network's probability + weight x the nearest-neighbour vote. Off when weight is 0.
+// Optional retrieval component (neighbours.h), two ways of using the nearest-neighbour vote v of a code:
+//  "mix":   score = (1 - weight) x the network's probability + weight x v (added to a trained network by
+//           fusioncoder-cli retrieval);
+//  "prior": score = sigmoid(network logit + logit(eps + (1 - 2 eps) v)), eps = kRetrievalPriorFloor: the
+//           network was trained with the vote as a fixed prior (train --retrieval-prior) and learned how the
+//           note's text corrects it.
+constexpr float kRetrievalPriorFloor = 0.02f;
 struct RetrievalOptions {
-    float weight = 0.0f;
+    std::string mode;      // "" (none), "mix" or "prior"
+    float weight = 0.0f;   // "mix" only, in [0, 1]
     int neighbours = 20;   // k
     std::string indexPath; // the neighbour index file; readModelConfig sets it, writers copy it
+    bool enabled() const { return !mode.empty(); }
 };
 
 struct ModelConfig {
@@ -50,6 +57,9 @@ struct ModelConfig {
     std::int64_t vocabularySize = 0; // V words; the embedding has V + 2 rows (PAD, words, UNK)
     std::string created;             // ISO-8601 UTC, set by the writers
     RetrievalOptions retrieval;
+    // How weights.pt stores floating-point tensors: "float32" (default; what PyTorch writes) or "float16"
+    // (half the size; loaded back into float32, so inference runs at full precision).
+    std::string weightsType = "float32";
 };
 
 // Architectures makeNetwork() accepts.
@@ -69,6 +79,12 @@ std::vector<std::string> labelSystems(const std::vector<std::string>& labels);
 // config.vocabularySize is set from it. Throws ModelError on an unknown arch or empty labels.
 void createModel(ModelConfig config, const std::vector<std::string>& vocabulary, std::uint64_t seed,
                  const std::string& outDir);
+
+// Rewrites a model directory with its weights stored as `weightsType` ("float32" or "float16"), everything
+// else (labels, vocabulary, threshold, retrieval index) unchanged; atomic like every writer. Throws
+// ModelError / InputError.
+void convertModel(const std::string& modelDirectory, const std::string& weightsType,
+                  const std::string& outDir);
 
 // What a model directory says about itself (model.json + labels.txt, vocabulary size from vocab.txt);
 // weights are not read.

@@ -17,6 +17,10 @@
 
 namespace fc {
 
+// The log-odds a vote contributes as a prior (modelfiles.h RetrievalOptions "prior"):
+// logit(0.02 + 0.96 vote), the same floor as kRetrievalPriorFloor.
+float retrievalPrior(float vote);
+
 class NeighbourIndex {
 public:
     NeighbourIndex() = default;
@@ -31,8 +35,10 @@ public:
     std::size_t documents() const { return m_documentCodes.size(); }
     std::size_t words() const { return m_idf.size(); }
 
-    // Votes for the codes of the k nearest training notes (codes without a vote are absent).
-    std::unordered_map<std::string, float> vote(std::string_view utf8Text, int k) const;
+    // Votes for the codes of the k nearest training notes (codes without a vote are absent). `exclude`: the
+    // row (in build()'s input) of a note to leave out, so a training note is not its own neighbour.
+    std::unordered_map<std::string, float> vote(std::string_view utf8Text, int k,
+                                                std::int64_t exclude = -1) const;
 
     // How often each code occurs in the indexed notes (the frequency baseline's ranking).
     std::unordered_map<std::string, std::size_t> codeCounts() const;
@@ -51,6 +57,7 @@ private:
     std::vector<std::vector<Posting>> m_postings;                                // per word
     std::vector<std::vector<std::string>> m_documentCodes;                       // per document
     std::vector<std::vector<std::pair<std::uint32_t, float>>> m_documentVectors; // for save()
+    std::vector<std::int64_t> m_sources; // per document: its row in build()'s input (-1 after load())
 };
 
 } // namespace fc

@@ -76,6 +76,9 @@ struct TrainOptions {
     bool descriptionInit = false; // attention and output rows start as each code's encoded description
     bool frequencyBias = false;   // output biases start at the log-odds of each code's training frequency
     int warmupEpochs = 0;         // learning rate rises linearly over the first N epochs (per batch)
+    int retrievalPrior = 0;       // > 0: train with the vote of this many nearest training notes as a fixed
+                                  // prior on every logit (modelfiles.h RetrievalOptions "prior"); training
+                                  // notes get leave-one-out votes
 
     // Written into model.json.
     std::string modelName;    // "" = "<preset> trained on <train file name>"
