@@ -29,12 +29,21 @@ int runRetrieval(const QStringList& arguments) {
         {QStringLiteral("weight"),
          QStringLiteral("Fixed weight of the vote in [0, 1] (default: best dev MAP of 0, 0.05, ..., 1)."),
          QStringLiteral("X")},
+        {QStringLiteral("descriptions"),
+         QStringLiteral(
+             "code<TAB>description lines (fusioncoder-cli descriptions): also mix in how much of each "
+             "code's description the note mentions."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("description-weight"),
+         QStringLiteral("Fixed weight d of the description match (default: best dev MAP of 0 ... 2)."),
+         QStringLiteral("X")},
         {QStringLiteral("threads"), QStringLiteral("LibTorch threads (default: all cores)."),
          QStringLiteral("N")},
     });
     parseOrThrow(parser, arguments,
                  QStringLiteral("Mixes a TF-IDF nearest-neighbour vote into a model's scores: "
-                                "score = (1 - w) x network + w x vote. Prints JSON with the dev MAP of every "
+                                "score = (1 - w) x network + w x (vote + d x description match) / (1 + d). "
+                                "Prints JSON with the dev MAP of every "
                                 "weight tried and the dev metrics with and without the vote."));
     const QString model = modelDirectory(requiredValue(parser, QStringLiteral("model")));
     const QString train = requiredValue(parser, QStringLiteral("train"));
@@ -45,6 +54,14 @@ int runRetrieval(const QStringList& arguments) {
     if (parser.isSet(QStringLiteral("weight")))
         options.weight = static_cast<float>(doubleValue(parser, QStringLiteral("weight"), 0.5, 0.0, 1.0));
     options.threads = intValue(parser, QStringLiteral("threads"), 0, 0, 256);
+    if (parser.isSet(QStringLiteral("descriptions")))
+        options.descriptionsPath = parser.value(QStringLiteral("descriptions")).toStdString();
+    if (parser.isSet(QStringLiteral("description-weight"))) {
+        if (options.descriptionsPath.empty())
+            throw UsageError(QStringLiteral("--description-weight needs --descriptions"));
+        options.descriptionWeight =
+            static_cast<float>(doubleValue(parser, QStringLiteral("description-weight"), 0.5, 0.0, 100.0));
+    }
     options.progress = [](std::size_t done, std::size_t total) {
         if (done == total || done % 50 == 0)
             printProgress(QStringLiteral("retrieval: dev %1/%2 documents scored").arg(done).arg(total));
@@ -53,14 +70,17 @@ int runRetrieval(const QStringList& arguments) {
     const RetrievalTuning tuning =
         addRetrieval(model.toStdString(), train.toStdString(), dev.toStdString(), out.toStdString(), options);
     QJsonArray devMap;
-    for (const auto& [weight, map] : tuning.devMap)
-        devMap.append(QJsonObject{{QStringLiteral("weight"), static_cast<double>(weight)},
-                                  {QStringLiteral("map"), map}});
+    for (const auto& trial : tuning.devMap)
+        devMap.append(
+            QJsonObject{{QStringLiteral("weight"), static_cast<double>(trial.weight)},
+                        {QStringLiteral("description_weight"), static_cast<double>(trial.descriptionWeight)},
+                        {QStringLiteral("map"), trial.map}});
     const auto metrics = [](const EvalMetrics& m) {
         return QJsonDocument::fromJson(QByteArray::fromStdString(metricsToJson(m))).object();
     };
     const QJsonObject result{
         {QStringLiteral("weight"), static_cast<double>(tuning.weight)},
+        {QStringLiteral("description_weight"), static_cast<double>(tuning.descriptionWeight)},
         {QStringLiteral("neighbours"), tuning.neighbours},
         {QStringLiteral("threshold"), static_cast<double>(tuning.threshold)},
         {QStringLiteral("indexed_documents"), static_cast<qint64>(tuning.indexedDocuments)},

@@ -248,6 +248,13 @@ std::unordered_map<std::string, float> NeighbourIndex::vote(std::string_view utf
     return votes;
 }
 
+float NeighbourIndex::idf(const std::string& word) const {
+    const auto it = m_wordIds.find(word);
+    if (it != m_wordIds.end())
+        return m_idf[it->second];
+    return static_cast<float>(std::log(std::max<double>(1.0, static_cast<double>(m_documentCodes.size()))));
+}
+
 std::unordered_map<std::string, std::size_t> NeighbourIndex::codeCounts() const {
     std::unordered_map<std::string, std::size_t> counts;
     for (const auto& codes : m_documentCodes)

@@ -2,6 +2,7 @@
 #include "fc/model/retrieval.h"
 
 #include "fc/model/dataset.h"
+#include "fc/model/description_match.h"
 #include "fc/model/engine.h"
 #include "fc/model/errors.h"
 #include "fc/model/modelfiles.h"
@@ -50,8 +51,9 @@ GoldCodes goldOf(const Document& document, const LabelIndex& index) {
 }
 
 // Copies the model directory with the index and the new settings into place (temp dir + rename).
-void writeRetrievalModel(const std::string& modelDirectory, const NeighbourIndex& index, float weight,
-                         int neighbours, float threshold, const std::string& outDirectory) {
+void writeRetrievalModel(const std::string& modelDirectory, const NeighbourIndex& index,
+                         const RetrievalTuning& tuning, const std::string& descriptionsPath,
+                         const std::string& outDirectory) {
     fs::path target = fs::path(outDirectory).lexically_normal();
     if (target.filename().empty())
         target = target.parent_path();
@@ -71,9 +73,15 @@ void writeRetrievalModel(const std::string& modelDirectory, const NeighbourIndex
             std::ifstream in(temp / "model.json", std::ios::binary);
             j = nlohmann::json::parse(in);
         }
-        j["retrieval"] = {
-            {"mode", "mix"}, {"file", "neighbours.tsv"}, {"neighbours", neighbours}, {"weight", weight}};
-        j["threshold"] = threshold;
+        j["retrieval"] = {{"mode", "mix"},
+                          {"file", "neighbours.tsv"},
+                          {"neighbours", tuning.neighbours},
+                          {"weight", tuning.weight}};
+        if (tuning.descriptionWeight > 0.0f) {
+            fs::copy_file(descriptionsPath, temp / "label-descriptions.tsv");
+            j["retrieval"]["description_weight"] = tuning.descriptionWeight;
+        }
+        j["threshold"] = tuning.threshold;
         {
             std::ofstream out(temp / "model.json", std::ios::binary | std::ios::trunc);
             out << j.dump(2) << "\n";
@@ -130,8 +138,14 @@ RetrievalTuning addRetrieval(const std::string& modelDirectory, const std::strin
     if (kept.empty())
         throw InputError(devPath + ": no document with a code in the model's label set");
 
+    const bool withDescriptions = !options.descriptionsPath.empty();
+    DescriptionMatcher matcher;
+    if (withDescriptions)
+        matcher = DescriptionMatcher::build(
+            labels, DescriptionMatcher::readDescriptions(options.descriptionsPath), index);
     ScoreMatrix network(kept.size(), labels.size());
     ScoreMatrix votes(kept.size(), labels.size());
+    ScoreMatrix matches(kept.size(), labels.size());
     PredictOptions predictOptions;
     predictOptions.evidence = false;
     for (std::size_t row = 0; row < kept.size(); ++row) {
@@ -144,39 +158,53 @@ RetrievalTuning addRetrieval(const std::string& modelDirectory, const std::strin
             if (it != labelIndex.end())
                 votes.at(row, static_cast<std::size_t>(it->second)) = vote;
         }
+        if (withDescriptions) {
+            const auto m = matcher.match(kept[row]->text);
+            std::copy(m.begin(), m.end(), matches.row(row));
+        }
         if (options.progress)
             options.progress(row + 1, kept.size());
     }
-    const auto mix = [&](float weight) {
+    // The engine's formula (modelfiles.h RetrievalOptions "mix").
+    const auto mix = [&](float weight, float d) {
         ScoreMatrix mixed(kept.size(), labels.size());
         for (std::size_t i = 0; i < mixed.values.size(); ++i)
-            mixed.values[i] = (1.0f - weight) * network.values[i] + weight * votes.values[i];
+            mixed.values[i] = (1.0f - weight) * network.values[i] +
+                              weight * (votes.values[i] + d * matches.values[i]) / (1.0f + d);
         return mixed;
     };
 
-    std::vector<float> candidates;
+    std::vector<float> weights, descriptionWeights;
     if (options.weight)
-        candidates.push_back(*options.weight);
+        weights.push_back(*options.weight);
     else
         for (int i = 0; i <= 20; ++i)
-            candidates.push_back(static_cast<float>(i) / 20.0f);
+            weights.push_back(static_cast<float>(i) / 20.0f);
+    if (!withDescriptions)
+        descriptionWeights = {0.0f};
+    else if (options.descriptionWeight)
+        descriptionWeights = {*options.descriptionWeight};
+    else
+        descriptionWeights = {0.0f, 0.25f, 0.5f, 0.75f, 1.0f, 1.5f, 2.0f};
     double bestMap = -1.0;
-    for (const float weight : candidates) {
-        const double map = computeMetrics(mix(weight), gold).map;
-        result.devMap.emplace_back(weight, map);
-        if (map > bestMap + 1e-9) { // ties keep the lower weight: more of the network
-            bestMap = map;
-            result.weight = weight;
+    for (const float d : descriptionWeights) {
+        for (const float weight : weights) {
+            const double map = computeMetrics(mix(weight, d), gold).map;
+            result.devMap.push_back({weight, d, map});
+            if (map > bestMap + 1e-9) { // ties keep the lower weights: more of the network
+                bestMap = map;
+                result.weight = weight;
+                result.descriptionWeight = weight > 0.0f ? d : 0.0f;
+            }
         }
     }
     result.networkOnly = computeMetrics(network, gold, engine->info().threshold);
-    const ScoreMatrix chosen = mix(result.weight);
+    const ScoreMatrix chosen = mix(result.weight, result.descriptionWeight);
     // model.json needs a threshold strictly inside (0, 1).
     result.threshold = std::clamp(tuneThreshold(chosen, gold).threshold, 0.01f, 0.99f);
     result.combined = computeMetrics(chosen, gold, result.threshold);
     if (result.weight > 0.0f)
-        writeRetrievalModel(modelDirectory, index, result.weight, result.neighbours, result.threshold,
-                            outDirectory);
+        writeRetrievalModel(modelDirectory, index, result, options.descriptionsPath, outDirectory);
     return result;
 }
 

@@ -2,6 +2,7 @@
 // (retrieval.h): votes computed by hand on tiny corpora, file round trip and damaged files, the mixed score
 // of a model with retrieval, and the dev choice of the weight.
 #include "fc/model/dataset.h"
+#include "fc/model/description_match.h"
 #include "fc/model/engine.h"
 #include "fc/model/errors.h"
 #include "fc/model/modelfiles.h"
@@ -12,6 +13,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 
 namespace {
@@ -77,6 +79,33 @@ private Q_SLOTS:
         // Nothing in common with any note: no vote at all.
         QVERIFY(index.vote("xylophone", 20).empty());
         QVERIFY(index.vote("", 20).empty());
+    }
+
+    // Share of the description's IDF mass the note mentions; boilerplate ("unspecified", "of") never counts.
+    void descriptionMatchIsTheMentionedShare() {
+        const auto index = fc::NeighbourIndex::build(corpus());
+        const std::vector<std::string> labels{"I20.9", "J18.9", "R50.9", "Z99"};
+        const std::unordered_map<std::string, std::string> descriptions{
+            {"I20.9", "Angina pectoris, unspecified"},
+            {"J18.9", "Pneumonia, unspecified organism"},
+            {"R50.9", "Fever, unspecified"}};
+        const auto matcher = fc::DescriptionMatcher::build(labels, descriptions, index);
+        const auto m = matcher.match("Fever and angina; no sign of pneumonia organism? Unspecified.");
+        QCOMPARE(m.size(), std::size_t{4});
+        QVERIFY(std::abs(m[2] - 1.0f) < 1e-6f); // "fever" is the only content word of R50.9
+        QVERIFY(std::abs(m[1] - 1.0f) < 1e-6f); // "pneumonia" and "organism"
+        // I20.9: "angina" is mentioned, "pectoris" is not; "pectoris" never occurs in the notes, so it has
+        // the largest IDF, log(4), against angina's log(4 / 1) as well: half of the mass.
+        QVERIFY2(std::abs(m[0] - 0.5f) < 1e-6f, qPrintable(QString::number(m[0])));
+        QCOMPARE(m[3], 0.0f); // no description
+        QCOMPARE(matcher.match("unspecified, of, other")[0], 0.0f);
+
+        const QString path = m_tmp.filePath("descriptions.tsv");
+        writeAll(path, "I20.9\tAngina pectoris\nbroken line without a tab\n");
+        QVERIFY_THROWS_EXCEPTION(fc::ModelError,
+                                 fc::DescriptionMatcher::readDescriptions(path.toStdString()));
+        writeAll(path, "I20.9\tAngina pectoris\r\n\nR50.9\tFever\n");
+        QCOMPARE(fc::DescriptionMatcher::readDescriptions(path.toStdString()).size(), std::size_t{2});
     }
 
     void codeCountsCountNotes() {
@@ -188,15 +217,43 @@ private Q_SLOTS:
         }
         QVERIFY(!prediction.codes.front().evidence.empty()); // the network still gives evidence
 
+        // With descriptions: score = 0.5 network + 0.5 (vote + 0.5 match) / 1.5, as the retrieval tuning
+        // computed.
+        const QString descriptions = m_tmp.filePath("labels.tsv");
+        writeAll(descriptions, "I20.9\tAngina pectoris\nJ18.9\tPneumonia\nR50.9\tFever\n");
+        fc::RetrievalTuningOptions withText;
+        withText.weight = 0.5f;
+        withText.descriptionsPath = descriptions.toStdString();
+        withText.descriptionWeight = 0.5f;
+        withText.threads = 1;
+        const QString described = m_tmp.filePath("model-described");
+        const auto tuned = fc::addRetrieval(model.toStdString(), train.toStdString(), dev.toStdString(),
+                                            described.toStdString(), withText);
+        QCOMPARE(tuned.descriptionWeight, 0.5f);
+        const auto textual = fc::Engine::load(described.toStdString(), 1);
+        QCOMPARE(textual->info().retrievalDescriptionWeight, 0.5f);
+        const auto matches = fc::DescriptionMatcher::build(
+            plain->info().labels, fc::DescriptionMatcher::readDescriptions(descriptions.toStdString()),
+            index);
+        const auto m = matches.match(note);
+        for (const auto& code : textual->predict(note).codes) {
+            const auto y = static_cast<std::size_t>(
+                std::find(plain->info().labels.begin(), plain->info().labels.end(), code.code) -
+                plain->info().labels.begin());
+            const float vote = votes.count(code.code) ? votes.at(code.code) : 0.0f;
+            const float expected = 0.5f * network.at(code.code) + 0.5f * (vote + 0.5f * m[y]) / 1.5f;
+            QVERIFY2(std::abs(code.score - expected) < 1e-5f, code.code.c_str());
+        }
+
         // Automatic choice: every weight of the grid is tried and the best dev MAP wins.
         fc::RetrievalTuningOptions automatic;
         automatic.threads = 1;
         const auto chosen = fc::addRetrieval(model.toStdString(), train.toStdString(), dev.toStdString(),
                                              m_tmp.filePath("model-auto").toStdString(), automatic);
         QCOMPARE(chosen.devMap.size(), std::size_t{21});
-        for (const auto& [weight, map] : chosen.devMap)
-            QVERIFY(map <= chosen.combined.map + 1e-9);
-        QVERIFY(chosen.combined.map >= chosen.devMap.front().second); // never worse than the network alone
+        for (const auto& trial : chosen.devMap)
+            QVERIFY(trial.map <= chosen.combined.map + 1e-9);
+        QVERIFY(chosen.combined.map >= chosen.devMap.front().map); // never worse than the network alone
 
         // A model that already has the component is refused; a damaged index is a load error.
         QVERIFY_THROWS_EXCEPTION(fc::InputError,

@@ -1,5 +1,6 @@
 #include "fc/model/engine.h"
 
+#include "fc/model/description_match.h"
 #include "fc/model/errors.h"
 #include "fc/model/evidence.h"
 #include "fc/model/modelfiles.h"
@@ -30,7 +31,8 @@ public:
     std::unique_ptr<net::Network> network;
     EvidenceOptions evidence;
     RetrievalOptions retrieval;
-    NeighbourIndex neighbours; // empty unless retrieval.enabled()
+    NeighbourIndex neighbours;       // empty unless retrieval.enabled()
+    DescriptionMatcher descriptions; // used when retrieval.descriptionWeight > 0
 };
 
 Engine::Engine(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -63,6 +65,10 @@ std::unique_ptr<Engine> Engine::load(const std::string& directory, int threads) 
     impl->retrieval = config.retrieval;
     if (config.retrieval.enabled())
         impl->neighbours = NeighbourIndex::load(config.retrieval.indexPath);
+    if (config.retrieval.descriptionWeight > 0.0f)
+        impl->descriptions = DescriptionMatcher::build(
+            config.labels, DescriptionMatcher::readDescriptions(config.retrieval.descriptionsPath),
+            impl->neighbours);
 
     auto& info = impl->info;
     info.name = config.name;
@@ -80,6 +86,7 @@ std::unique_ptr<Engine> Engine::load(const std::string& directory, int threads) 
     info.directory = directory;
     info.retrievalMode = config.retrieval.mode;
     info.retrievalWeight = config.retrieval.weight;
+    info.retrievalDescriptionWeight = config.retrieval.descriptionWeight;
     info.retrievalNeighbours = config.retrieval.neighbours;
 
     const bool caml = config.arch == "caml" || config.arch == "drcaml";
@@ -155,11 +162,15 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
         const auto votes = m_impl->neighbours.vote(utf8Text, m_impl->retrieval.neighbours);
         const bool prior = m_impl->retrieval.mode == "prior";
         const float w = m_impl->retrieval.weight;
+        const float d = m_impl->retrieval.descriptionWeight;
+        const std::vector<float> match =
+            d > 0.0f ? m_impl->descriptions.match(utf8Text) : std::vector<float>();
         for (std::size_t y = 0; y < labels; ++y) {
             const auto it = votes.find(info.labels[y]);
             const float vote = it == votes.end() ? 0.0f : it->second;
+            const float retrieved = d > 0.0f ? (vote + d * match[y]) / (1.0f + d) : vote;
             best[y] = prior ? 1.0f / (1.0f + std::exp(-(bestLogit[y] + retrievalPrior(vote))))
-                            : (1.0f - w) * best[y] + w * vote;
+                            : (1.0f - w) * best[y] + w * retrieved;
         }
     }
 

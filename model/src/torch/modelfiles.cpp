@@ -34,6 +34,7 @@ namespace {
 constexpr const char* kFormat = "fusioncoder-model";
 constexpr int kFormatVersion = 1;
 constexpr const char* kNeighbourFile = "neighbours.tsv";
+constexpr const char* kDescriptionFile = "label-descriptions.tsv";
 
 std::string shapeText(const std::vector<std::int64_t>& shape) {
     std::string s = "[";
@@ -257,6 +258,9 @@ ModelConfig readModelConfig(const std::string& directory) {
                 throw ModelError(jsonPath.string() +
                                  ": retrieval.file must be a file name in the model directory");
             c.retrieval.indexPath = (dir / file).string();
+            c.retrieval.descriptionWeight = r.value("description_weight", 0.0f);
+            if (c.retrieval.descriptionWeight > 0.0f)
+                c.retrieval.descriptionsPath = (dir / kDescriptionFile).string();
         }
     } catch (const json::exception& e) {
         throw ModelError(jsonPath.string() + ": " + firstLine(e.what()));
@@ -268,6 +272,8 @@ ModelConfig readModelConfig(const std::string& directory) {
         throw ModelError(jsonPath.string() + ": threshold must be in (0, 1)");
     if (c.weightsType != "float32" && c.weightsType != "float16")
         throw ModelError(jsonPath.string() + ": weights must be \"float32\" or \"float16\"");
+    if (!(c.retrieval.descriptionWeight >= 0.0f && c.retrieval.descriptionWeight <= 100.0f))
+        throw ModelError(jsonPath.string() + ": retrieval description_weight must be in [0, 100]");
     if (c.retrieval.enabled() && c.retrieval.mode != "mix" && c.retrieval.mode != "prior")
         throw ModelError(jsonPath.string() + ": retrieval mode must be \"mix\" or \"prior\"");
     if (!(c.retrieval.weight >= 0.0f && c.retrieval.weight <= 1.0f) || c.retrieval.neighbours < 1 ||
@@ -515,6 +521,10 @@ void writeModelDirectory(const ModelConfig& config, const std::vector<std::strin
                               {"file", kNeighbourFile},
                               {"neighbours", config.retrieval.neighbours},
                               {"weight", config.retrieval.weight}};
+            if (config.retrieval.descriptionWeight > 0.0f) {
+                fs::copy_file(config.retrieval.descriptionsPath, temp / kDescriptionFile);
+                j["retrieval"]["description_weight"] = config.retrieval.descriptionWeight;
+            }
         }
         writeText(temp / "model.json", j.dump(2) + "\n");
         std::string labels, words;

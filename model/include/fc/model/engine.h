@@ -34,6 +34,7 @@ struct ModelInfo {
     std::int64_t parameters = 0;
     std::string directory;     // where it was loaded from
     std::string retrievalMode; // "", "mix" or "prior" (modelfiles.h RetrievalOptions)
+    float retrievalDescriptionWeight = 0.0f;
     float retrievalWeight =
         0.0f; // > 0: scores mix in a nearest-neighbour vote (modelfiles.h RetrievalOptions)
     int retrievalNeighbours = 0;

@@ -34,6 +34,8 @@ public:
 
     std::size_t documents() const { return m_documentCodes.size(); }
     std::size_t words() const { return m_idf.size(); }
+    // The IDF of a word over the indexed notes; log(documents) (the largest) for a word they never use.
+    float idf(const std::string& word) const;
 
     // Votes for the codes of the k nearest training notes (codes without a vote are absent). `exclude`: the
     // row (in build()'s input) of a note to leave out, so a training note is not its own neighbour.

@@ -14,8 +14,12 @@ namespace fc {
 
 struct RetrievalTuningOptions {
     int neighbours = 20; // k
-    std::optional<float>
-        weight; // fixed mixing weight; default: the one of 0, 0.05, ..., 1 with the best dev MAP
+    // Fixed mixing weight w; default: the one of 0, 0.05, ..., 1 with the best dev MAP.
+    std::optional<float> weight;
+    // code<TAB>description lines: also mix in the description match (description_match.h) with weight d;
+    // default d: the best dev MAP of 0, 0.25, 0.5, 0.75, 1, 1.5, 2.
+    std::string descriptionsPath;
+    std::optional<float> descriptionWeight;
     int threads = 0;
     std::function<void(std::size_t done, std::size_t total)> progress; // dev documents scored
     const std::atomic<bool>* cancel = nullptr;
@@ -23,18 +27,25 @@ struct RetrievalTuningOptions {
 
 struct RetrievalTuning {
     float weight = 0.0f;
+    float descriptionWeight = 0.0f;
     int neighbours = 0;
-    float threshold = 0.5f;                       // tuned on dev (micro-F1) for the mixed score
-    std::vector<std::pair<float, double>> devMap; // weight -> dev MAP, every weight tried
-    EvalMetrics networkOnly;                      // dev, weight 0, the model's own threshold
-    EvalMetrics combined;                         // dev, chosen weight and threshold
+    float threshold = 0.5f; // tuned on dev (micro-F1) for the mixed score
+    struct Trial {
+        float weight;
+        float descriptionWeight;
+        double map;
+    };
+    std::vector<Trial> devMap; // dev MAP of every (weight, description weight) tried
+    EvalMetrics networkOnly;   // dev, weight 0, the model's own threshold
+    EvalMetrics combined;      // dev, chosen weights and threshold
     std::size_t indexedDocuments = 0;
 };
 
-// Builds the neighbour index from `trainPath`, scores `devPath` once with the network, chooses the weight
-// (and the threshold) on dev, and writes a copy of `modelDirectory` with the index and the retrieval settings
-// to `outDirectory` (atomically; it may be the model directory itself). The model must not already have a
-// retrieval component. Throws InputError / ModelError / Cancelled.
+// Builds the neighbour index from `trainPath` (and the description matcher when descriptionsPath is set),
+// scores `devPath` once with the network, chooses the weights (and the threshold) on dev, and writes a copy
+// of `modelDirectory` with the index and the retrieval settings to `outDirectory` (atomically; it may be the
+// model directory itself). The model must not already have a retrieval component. Throws InputError /
+// ModelError / Cancelled.
 RetrievalTuning addRetrieval(const std::string& modelDirectory, const std::string& trainPath,
                              const std::string& devPath, const std::string& outDirectory,
                              const RetrievalTuningOptions& options = {});
