@@ -10,6 +10,7 @@
 #include "torch/checkpoint.h"
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -146,6 +147,11 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
             const auto* s = scores.data_ptr<float>();
             const auto* l = logits.data_ptr<float>();
             for (std::size_t y = 0; y < labels; ++y) {
+                // Damaged but finite weights can overflow inside the network (inf - inf): refuse the model
+                // rather than show NaN confidences.
+                if (!std::isfinite(s[y]))
+                    throw ModelError(info.directory + ": the network produced an invalid score (NaN) for " +
+                                     info.labels[y] + "; the weights are damaged");
                 if (s[y] > best[y]) {
                     best[y] = s[y];
                     bestLogit[y] = l[y];
