@@ -44,6 +44,8 @@ const Command kCommands[] = {
      fc::cli::runImportPytorch},
     {"finetune", "Fine-tune a model on the stored decisions, gate it and register it as a version.",
      fc::cli::runFineTune},
+    {"review-sim", "Simulate a coder reviewing labelled notes, fine-tune on the reviews and gate the result.",
+     fc::cli::runReviewSim},
 };
 
 void printUsage(std::FILE* out) {

@@ -17,6 +17,7 @@ int runFineTune(const QStringList& arguments);
 int runDescriptions(const QStringList& arguments);
 int runRetrieval(const QStringList& arguments);
 int runBaseline(const QStringList& arguments);
+int runReviewSim(const QStringList& arguments);
 int runConvert(const QStringList& arguments);
 
 } // namespace fc::cli
