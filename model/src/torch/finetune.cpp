@@ -90,6 +90,8 @@ FineTuneResult fineTune(const std::string& baseModelDir, const std::vector<Revie
                             ? options.threads
                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     torch::set_num_threads(threads);
+    // Every random draw of the run (label extension, dropout) follows the seed: same notes, same model.
+    torch::manual_seed(options.seed);
 
     FineTuneResult result;
     const ModelConfig baseConfig = readModelConfig(baseModelDir);
@@ -110,7 +112,6 @@ FineTuneResult fineTune(const std::string& baseModelDir, const std::vector<Revie
                  std::to_string(baseLabels.size()) + " labels" +
                  (options.extendLabels ? ": added as new labels" : ": ignored (label extension off)"));
     if (options.extendLabels && !outside.empty()) {
-        torch::manual_seed(options.seed);
         auto extended =
             finetune::extendLabels(*network, result.outsideCodes, vocabulary, options.descriptions);
         network = std::move(extended.network);
@@ -156,8 +157,10 @@ FineTuneResult fineTune(const std::string& baseModelDir, const std::vector<Revie
                                               : std::string()));
 
     std::vector<Example> replay;
+    std::set<std::string> replayCodes; // every code the replay data uses
     if (!options.replayPath.empty()) {
         for (const Document& doc : loadDataset(options.replayPath)) {
+            replayCodes.insert(doc.codes.begin(), doc.codes.end());
             Example e;
             e.allKnown = true;
             for (const auto& code : doc.codes)
@@ -197,10 +200,11 @@ FineTuneResult fineTune(const std::string& baseModelDir, const std::vector<Revie
     shuffle(replayOrder);
     std::size_t replayCursor = 0;
 
-    // Replay notes were coded against the base label set only: a label added here is unknown for them.
+    // Replay notes know the base labels and every added label their data uses somewhere (finetune.h).
     std::vector<float> replayMask(config.labels.size(), 0.0f);
     for (std::size_t i = 0; i < config.labels.size(); ++i)
-        replayMask[i] = baseLabels.count(config.labels[i]) != 0 ? 1.0f : 0.0f;
+        replayMask[i] =
+            baseLabels.count(config.labels[i]) != 0 || replayCodes.count(config.labels[i]) != 0 ? 1.0f : 0.0f;
 
     const std::size_t perEpoch = reviewed.size() + replayPerEpoch;
     const auto batchSize = static_cast<std::size_t>(options.batchSize);
