@@ -16,7 +16,8 @@ int runInfo(const QStringList& arguments) {
     QCommandLineParser parser;
     parser.addOption({QStringLiteral("model"), QStringLiteral("Model directory or shipped model name."),
                       QStringLiteral("MODEL"), QStringLiteral("default")});
-    parser.addOption({QStringLiteral("labels"), QStringLiteral("Also list every label with its code system.")});
+    parser.addOption(
+        {QStringLiteral("labels"), QStringLiteral("Also list every label with its code system.")});
     parseOrThrow(parser, arguments, QStringLiteral("Describes a model as JSON."));
     const auto engine = Engine::load(modelDirectory(parser.value(QStringLiteral("model"))).toStdString(), 1);
     const ModelInfo& info = engine->info();
@@ -33,13 +34,21 @@ int runInfo(const QStringList& arguments) {
         {QStringLiteral("parameters"), static_cast<qint64>(info.parameters)},
         {QStringLiteral("directory"), QString::fromStdString(info.directory)},
     };
+    if (!info.retrievalMode.empty())
+        output.insert(QStringLiteral("retrieval"),
+                      QJsonObject{{QStringLiteral("mode"), QString::fromStdString(info.retrievalMode)},
+                                  {QStringLiteral("neighbours"), info.retrievalNeighbours},
+                                  {QStringLiteral("weight"), static_cast<double>(info.retrievalWeight)},
+                                  {QStringLiteral("description_weight"),
+                                   static_cast<double>(info.retrievalDescriptionWeight)}});
     if (parser.isSet(QStringLiteral("labels"))) {
         QJsonArray labels;
         for (size_t i = 0; i < info.labels.size(); ++i)
-            labels.append(QJsonObject{
-                {QStringLiteral("code"), QString::fromStdString(info.labels[i])},
-                {QStringLiteral("system"),
-                 QString::fromStdString(i < info.labelSystems.size() ? info.labelSystems[i] : std::string())}});
+            labels.append(
+                QJsonObject{{QStringLiteral("code"), QString::fromStdString(info.labels[i])},
+                            {QStringLiteral("system"),
+                             QString::fromStdString(i < info.labelSystems.size() ? info.labelSystems[i]
+                                                                                 : std::string())}});
         output.insert(QStringLiteral("label_list"), labels);
     }
     std::fputs(QJsonDocument(output).toJson(QJsonDocument::Indented).constData(), stdout);

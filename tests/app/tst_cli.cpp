@@ -23,8 +23,8 @@ Run runCli(const QStringList& arguments, const QByteArray& input = {}) {
         process.write(input);
     process.closeWriteChannel();
     process.waitForFinished(120000);
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(),
-            process.readAllStandardError()};
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            process.readAllStandardOutput(), process.readAllStandardError()};
 }
 
 } // namespace
@@ -45,8 +45,9 @@ private Q_SLOTS:
         QVERIFY(vocab.open(QIODevice::WriteOnly));
         vocab.write("pain\nhypertension\ndiabetes\npatient\nleft\nscrotal\n");
         vocab.close();
-        const Run made = runCli({QStringLiteral("init-model"), QStringLiteral("--labels"), labels.fileName(),
-                                 QStringLiteral("--vocab"), vocab.fileName(), QStringLiteral("--out"), modelDir()});
+        const Run made =
+            runCli({QStringLiteral("init-model"), QStringLiteral("--labels"), labels.fileName(),
+                    QStringLiteral("--vocab"), vocab.fileName(), QStringLiteral("--out"), modelDir()});
         QVERIFY2(made.exitCode == 0, made.err.constData());
     }
 
@@ -75,16 +76,18 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("stdinBytes");
         QTest::addColumn<QByteArray>("mentions");
         QTest::newRow("no command") << QStringList{} << QByteArray() << QByteArray("Usage");
-        QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")} << QByteArray()
-                                         << QByteArray("unknown command");
-        QTest::newRow("unknown option") << QStringList{QStringLiteral("predict"), QStringLiteral("--nope"),
-                                                       QStringLiteral("-")}
-                                        << QByteArray("x") << QByteArray("nope");
-        QTest::newRow("missing file") << QStringList{QStringLiteral("predict"), QStringLiteral("/nonexistent/n.txt")}
-                                      << QByteArray() << QByteArray("/nonexistent/n.txt");
-        QTest::newRow("missing model") << QStringList{QStringLiteral("predict"), QStringLiteral("--model"),
-                                                      QStringLiteral("/nonexistent/model"), QStringLiteral("-")}
-                                       << QByteArray("text") << QByteArray("/nonexistent/model");
+        QTest::newRow("unknown command")
+            << QStringList{QStringLiteral("frobnicate")} << QByteArray() << QByteArray("unknown command");
+        QTest::newRow("unknown option")
+            << QStringList{QStringLiteral("predict"), QStringLiteral("--nope"), QStringLiteral("-")}
+            << QByteArray("x") << QByteArray("nope");
+        QTest::newRow("missing file")
+            << QStringList{QStringLiteral("predict"), QStringLiteral("/nonexistent/n.txt")} << QByteArray()
+            << QByteArray("/nonexistent/n.txt");
+        QTest::newRow("missing model")
+            << QStringList{QStringLiteral("predict"), QStringLiteral("--model"),
+                           QStringLiteral("/nonexistent/model"), QStringLiteral("-")}
+            << QByteArray("text") << QByteArray("/nonexistent/model");
         QTest::newRow("invalid utf-8") << QStringList{QStringLiteral("predict"), QStringLiteral("-")}
                                        << QByteArray("caf\xe9 au lait") << QByteArray("UTF-8");
         QTest::newRow("binary") << QStringList{QStringLiteral("predict"), QStringLiteral("-")}
@@ -99,7 +102,8 @@ private Q_SLOTS:
         QFETCH(QByteArray, mentions);
         QStringList args = arguments;
         // Point at the test model unless the row is about the model.
-        if (!args.isEmpty() && args.first() == QLatin1String("predict") && !args.contains(QStringLiteral("--model")))
+        if (!args.isEmpty() && args.first() == QLatin1String("predict") &&
+            !args.contains(QStringLiteral("--model")))
             args << QStringLiteral("--model") << modelDir();
         const Run run = runCli(args, stdinBytes);
         QCOMPARE(run.exitCode, 2);
@@ -109,7 +113,8 @@ private Q_SLOTS:
 
     void predictFollowsTheContract() {
         // Accented letters and an emoji before the words make code-point and byte offsets differ.
-        const QByteArray note = QStringLiteral("Señora 😀 with hypertension and scrotal pain, left side.").toUtf8();
+        const QByteArray note =
+            QStringLiteral("Señora 😀 with hypertension and scrotal pain, left side.").toUtf8();
         const Run run = runCli({QStringLiteral("predict"), QStringLiteral("--model"), modelDir(),
                                 QStringLiteral("--top"), QStringLiteral("0"), QStringLiteral("-")},
                                note);
@@ -139,24 +144,26 @@ private Q_SLOTS:
                 const int end = span.value(QStringLiteral("end")).toInt();
                 QVERIFY(0 <= begin && begin < end && end <= codePoints.size());
                 // The span text is the code-point slice of the note.
-                const QString slice = QString::fromUcs4(reinterpret_cast<const char32_t*>(codePoints.constData() + begin),
-                                                        end - begin);
+                const QString slice = QString::fromUcs4(
+                    reinterpret_cast<const char32_t*>(codePoints.constData() + begin), end - begin);
                 QCOMPARE(span.value(QStringLiteral("text")).toString(), slice);
             }
         }
     }
 
     void predictTopAndThreshold() {
-        const Run top = runCli({QStringLiteral("predict"), QStringLiteral("--model"), modelDir(), QStringLiteral("--top"),
-                                QStringLiteral("2"), QStringLiteral("-")},
+        const Run top = runCli({QStringLiteral("predict"), QStringLiteral("--model"), modelDir(),
+                                QStringLiteral("--top"), QStringLiteral("2"), QStringLiteral("-")},
                                "hypertension");
         QCOMPARE(top.exitCode, 0);
-        QCOMPARE(QJsonDocument::fromJson(top.out).object().value(QStringLiteral("codes")).toArray().size(), 2);
+        QCOMPARE(QJsonDocument::fromJson(top.out).object().value(QStringLiteral("codes")).toArray().size(),
+                 2);
         const Run none = runCli({QStringLiteral("predict"), QStringLiteral("--model"), modelDir(),
                                  QStringLiteral("--threshold"), QStringLiteral("1"), QStringLiteral("-")},
                                 "hypertension");
         QCOMPARE(none.exitCode, 0);
-        QCOMPARE(QJsonDocument::fromJson(none.out).object().value(QStringLiteral("codes")).toArray().size(), 0);
+        QCOMPARE(QJsonDocument::fromJson(none.out).object().value(QStringLiteral("codes")).toArray().size(),
+                 0);
     }
 
     void infoDescribesTheModel() {
@@ -169,24 +176,77 @@ private Q_SLOTS:
         QVERIFY(json.value(QStringLiteral("parameters")).toInteger() > 0);
     }
 
+    // retrieval writes a model whose info reports the component; baseline and convert run on the same data.
+    void retrievalBaselineAndConvertCommands() {
+        const auto write = [&](const QString& name, const QByteArray& bytes) {
+            QFile file(m_dir.filePath(name));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(bytes);
+        };
+        write(QStringLiteral("r-train.jsonl"),
+              "{\"id\":\"1\",\"text\":\"left scrotal pain\",\"codes\":[\"N44.8\"]}\n"
+              "{\"id\":\"2\",\"text\":\"hypertension and diabetes\",\"codes\":[\"I10\",\"E11.9\"]}\n");
+        write(QStringLiteral("r-dev.jsonl"),
+              "{\"id\":\"3\",\"text\":\"patient with scrotal pain\",\"codes\":[\"N44.8\"]}\n"
+              "{\"id\":\"4\",\"text\":\"diabetes\",\"codes\":[\"E11.9\"]}\n");
+        const QString out = m_dir.filePath(QStringLiteral("with-retrieval"));
+        const Run added = runCli({QStringLiteral("retrieval"), QStringLiteral("--model"), modelDir(),
+                                  QStringLiteral("--train"), m_dir.filePath(QStringLiteral("r-train.jsonl")),
+                                  QStringLiteral("--dev"), m_dir.filePath(QStringLiteral("r-dev.jsonl")),
+                                  QStringLiteral("--weight"), QStringLiteral("0.5"), QStringLiteral("--out"),
+                                  out, QStringLiteral("--threads"), QStringLiteral("1")});
+        QVERIFY2(added.exitCode == 0, added.err.constData());
+        const QJsonObject tuning = QJsonDocument::fromJson(added.out).object();
+        QCOMPARE(tuning.value(QStringLiteral("weight")).toDouble(), 0.5);
+        QCOMPARE(tuning.value(QStringLiteral("indexed_documents")).toInt(), 2);
+        const Run info = runCli({QStringLiteral("info"), QStringLiteral("--model"), out});
+        const QJsonObject retrieval =
+            QJsonDocument::fromJson(info.out).object().value(QStringLiteral("retrieval")).toObject();
+        QCOMPARE(retrieval.value(QStringLiteral("mode")).toString(), QStringLiteral("mix"));
+        QCOMPARE(retrieval.value(QStringLiteral("neighbours")).toInt(), 20);
+
+        const Run knn = runCli({QStringLiteral("baseline"), QStringLiteral("--train"),
+                                m_dir.filePath(QStringLiteral("r-train.jsonl")), QStringLiteral("--data"),
+                                m_dir.filePath(QStringLiteral("r-dev.jsonl")), QStringLiteral("--json")});
+        QVERIFY2(knn.exitCode == 0, knn.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(knn.out).object().value(QStringLiteral("map")).toDouble(), 1.0);
+        const Run bad =
+            runCli({QStringLiteral("baseline"), QStringLiteral("--method"), QStringLiteral("nope"),
+                    QStringLiteral("--train"), m_dir.filePath(QStringLiteral("r-train.jsonl")),
+                    QStringLiteral("--data"), m_dir.filePath(QStringLiteral("r-dev.jsonl"))});
+        QCOMPARE(bad.exitCode, 2);
+
+        const QString half = m_dir.filePath(QStringLiteral("half"));
+        const Run converted = runCli(
+            {QStringLiteral("convert"), QStringLiteral("--model"), out, QStringLiteral("--out"), half});
+        QVERIFY2(converted.exitCode == 0, converted.err.constData());
+        QVERIFY(QFile::exists(half + QStringLiteral("/neighbours.tsv"))); // the index travels with the model
+        const Run halfInfo = runCli({QStringLiteral("info"), QStringLiteral("--model"), half});
+        QCOMPARE(halfInfo.exitCode, 0);
+    }
+
     void importPytorchRoundTripsOurOwnWeights() {
         // weights.pt is a PyTorch zip tensor dictionary under the authors' names, so importing it with our
         // vocabulary and labels must reproduce the model's scores exactly.
         const QString imported = m_dir.filePath(QStringLiteral("imported"));
-        const Run run = runCli({QStringLiteral("import-pytorch"), QStringLiteral("--state-dict"),
-                                modelDir() + QStringLiteral("/weights.pt"), QStringLiteral("--vocab"),
-                                modelDir() + QStringLiteral("/vocab.txt"), QStringLiteral("--labels"),
-                                modelDir() + QStringLiteral("/labels.txt"), QStringLiteral("--out"), imported});
+        const Run run =
+            runCli({QStringLiteral("import-pytorch"), QStringLiteral("--state-dict"),
+                    modelDir() + QStringLiteral("/weights.pt"), QStringLiteral("--vocab"),
+                    modelDir() + QStringLiteral("/vocab.txt"), QStringLiteral("--labels"),
+                    modelDir() + QStringLiteral("/labels.txt"), QStringLiteral("--out"), imported});
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const QByteArray note("Left scrotal pain; hypertension and diabetes.");
-        const QStringList predict{QStringLiteral("predict"), QStringLiteral("--top"), QStringLiteral("0"),
-                                  QStringLiteral("--no-evidence"), QStringLiteral("-"), QStringLiteral("--model")};
+        const QStringList predict{QStringLiteral("predict"), QStringLiteral("--top"),
+                                  QStringLiteral("0"),       QStringLiteral("--no-evidence"),
+                                  QStringLiteral("-"),       QStringLiteral("--model")};
         const Run original = runCli(predict + QStringList{modelDir()}, note);
         const Run copy = runCli(predict + QStringList{imported}, note);
         QCOMPARE(original.exitCode, 0);
         QCOMPARE(copy.exitCode, 0);
-        const QJsonArray a = QJsonDocument::fromJson(original.out).object().value(QStringLiteral("codes")).toArray();
-        const QJsonArray b = QJsonDocument::fromJson(copy.out).object().value(QStringLiteral("codes")).toArray();
+        const QJsonArray a =
+            QJsonDocument::fromJson(original.out).object().value(QStringLiteral("codes")).toArray();
+        const QJsonArray b =
+            QJsonDocument::fromJson(copy.out).object().value(QStringLiteral("codes")).toArray();
         QCOMPARE(a.size(), 4);
         QCOMPARE(a, b);
     }
@@ -196,10 +256,11 @@ private Q_SLOTS:
         QVERIFY(junk.open(QIODevice::WriteOnly));
         junk.write("this is not a checkpoint");
         junk.close();
-        const Run run = runCli({QStringLiteral("import-pytorch"), QStringLiteral("--state-dict"), junk.fileName(),
-                                QStringLiteral("--vocab"), modelDir() + QStringLiteral("/vocab.txt"),
-                                QStringLiteral("--labels"), modelDir() + QStringLiteral("/labels.txt"),
-                                QStringLiteral("--out"), m_dir.filePath(QStringLiteral("never"))});
+        const Run run =
+            runCli({QStringLiteral("import-pytorch"), QStringLiteral("--state-dict"), junk.fileName(),
+                    QStringLiteral("--vocab"), modelDir() + QStringLiteral("/vocab.txt"),
+                    QStringLiteral("--labels"), modelDir() + QStringLiteral("/labels.txt"),
+                    QStringLiteral("--out"), m_dir.filePath(QStringLiteral("never"))});
         QCOMPARE(run.exitCode, 2);
         QVERIFY2(run.err.contains("junk.pt"), run.err.constData());
         QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("never"))));
