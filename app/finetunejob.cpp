@@ -64,22 +64,6 @@ std::int64_t ensureBaseVersion(storage::Database& db, ModelManager& manager, con
     return id;
 }
 
-// Every positive code's catalog description, for labels the run may add.
-void addDescriptions(FineTuneOptions& options, const std::vector<ReviewedNote>& notes,
-                     const CodeCatalog* catalog) {
-    if (!catalog)
-        return;
-    std::set<std::string> codes;
-    for (const auto& note : notes)
-        codes.insert(note.positive.begin(), note.positive.end());
-    for (const auto& code : codes) {
-        if (options.descriptions.count(code))
-            continue;
-        if (const auto entry = catalog->lookupAny(QString::fromStdString(code)))
-            options.descriptions[code] = entry->longDescription.toStdString();
-    }
-}
-
 QString summaryOf(const FineTuneResult& r, std::size_t heldOut) {
     QString text = QStringLiteral("%1 reviewed notes (+%2 replay per epoch), %3 held out, %4 epochs")
                        .arg(r.reviewedExamples)
@@ -96,6 +80,21 @@ QString summaryOf(const FineTuneResult& r, std::size_t heldOut) {
 }
 
 } // namespace
+
+void addDescriptions(FineTuneOptions& options, const std::vector<ReviewedNote>& notes,
+                     const CodeCatalog* catalog) {
+    if (!catalog)
+        return;
+    std::set<std::string> codes;
+    for (const auto& note : notes)
+        codes.insert(note.positive.begin(), note.positive.end());
+    for (const auto& code : codes) {
+        if (options.descriptions.count(code))
+            continue;
+        if (const auto entry = catalog->lookupAny(QString::fromStdString(code)))
+            options.descriptions[code] = entry->longDescription.toStdString();
+    }
+}
 
 QString devDatasetOfModel(const QString& modelDir) {
     QFile file(QDir(modelDir).filePath(QStringLiteral("model.json")));

@@ -82,6 +82,11 @@ FineTuneJobResult runFineTunePipeline(const FineTuneJobSettings& settings, const
 // directory when not absolute), or "" when it has none or the file does not exist.
 QString devDatasetOfModel(const QString& modelDir);
 
+// Adds every positive code's catalog description (long title) to options.descriptions, for labels the run
+// may add; codes already described and codes the catalog lacks are left alone. No-op without a catalog.
+void addDescriptions(FineTuneOptions& options, const std::vector<ReviewedNote>& notes,
+                     const CodeCatalog* catalog);
+
 class FineTuneJob : public QObject {
     Q_OBJECT
 public:

@@ -14,6 +14,7 @@
 #include "commands.h"
 
 #include "codecatalog.h"
+#include "finetunejob.h"
 
 #include "fc/model/dataset.h"
 #include "fc/model/engine.h"
@@ -137,8 +138,8 @@ std::vector<Document> remainingDevNotes(const QString& devPath, const std::vecto
 }
 
 // Catalog descriptions of the positive codes, so that codes outside the label set start from their words
-// (as the finetune command does).
-void addDescriptions(FineTuneOptions& options, const std::vector<ReviewedNote>& notes) {
+// (the finetune pipeline's addDescriptions, with the shipped catalog).
+void addCatalogDescriptions(FineTuneOptions& options, const std::vector<ReviewedNote>& notes) {
     QString error;
     const QString directory = CodeCatalog::locateDirectory(&error);
     const auto catalog = directory.isEmpty() ? nullptr : CodeCatalog::load(directory, {}, &error);
@@ -146,11 +147,7 @@ void addDescriptions(FineTuneOptions& options, const std::vector<ReviewedNote>& 
         printProgress(QStringLiteral("no code catalog (%1): new labels start from the mean row").arg(error));
         return;
     }
-    for (const auto& note : notes)
-        for (const auto& code : note.positive)
-            if (!options.descriptions.count(code))
-                if (const auto entry = catalog->lookupAny(QString::fromStdString(code)))
-                    options.descriptions[code] = entry->longDescription.toStdString();
+    fc::addDescriptions(options, notes, catalog.get());
 }
 
 QJsonObject metricsJson(const EvalMetrics& m) {
@@ -330,7 +327,7 @@ int runReviewSim(const QStringList& arguments) {
                                      scratch->errorString().toStdString());
         outDir = QDir(scratch->path()).filePath(QStringLiteral("model"));
     }
-    addDescriptions(options, split.fineTune);
+    addCatalogDescriptions(options, split.fineTune);
     FineTuneCallbacks callbacks;
     callbacks.cancel = &g_interrupted;
     callbacks.message = [](const std::string& line) { printProgress(QString::fromStdString(line)); };
