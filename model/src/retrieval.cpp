@@ -8,13 +8,9 @@
 #include "fc/model/modelfiles.h"
 #include "fc/model/neighbours.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <map>
 #include <random>
 #include <set>
 #include <unordered_map>
@@ -50,57 +46,33 @@ GoldCodes goldOf(const Document& document, const LabelIndex& index) {
     return gold;
 }
 
-// Copies the model directory with the index and the new settings into place (temp dir + rename).
+// The model directory with the index, the descriptions and the chosen settings (modelfiles.h does the
+// writing; the index goes through a temporary file because the writer copies files).
 void writeRetrievalModel(const std::string& modelDirectory, const NeighbourIndex& index,
                          const RetrievalTuning& tuning, const std::string& descriptionsPath,
                          const std::string& outDirectory) {
-    fs::path target = fs::path(outDirectory).lexically_normal();
-    if (target.filename().empty())
-        target = target.parent_path();
-    const auto parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    fs::create_directories(parent);
-    const auto tag = std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}() % 1000000000U);
-    const auto temp = parent / ("." + target.filename().string() + ".tmp-" + tag);
-    const auto old = parent / ("." + target.filename().string() + ".old-" + tag);
+    const fs::path indexFile =
+        fs::temp_directory_path() / ("fusioncoder-neighbours-" + std::to_string(::getpid()) + "-" +
+                                     std::to_string(std::random_device{}()) + ".tsv");
+    RetrievalOptions retrieval;
+    retrieval.mode = "mix";
+    retrieval.weight = tuning.weight;
+    retrieval.neighbours = tuning.neighbours;
+    retrieval.indexPath = indexFile.string();
+    retrieval.descriptionWeight = tuning.descriptionWeight;
+    retrieval.descriptionsPath = descriptionsPath;
     try {
-        fs::create_directory(temp);
-        for (const auto& entry : fs::directory_iterator(modelDirectory))
-            if (entry.is_regular_file())
-                fs::copy_file(entry.path(), temp / entry.path().filename());
-        index.save((temp / "neighbours.tsv").string());
-        nlohmann::json j;
-        {
-            std::ifstream in(temp / "model.json", std::ios::binary);
-            j = nlohmann::json::parse(in);
-        }
-        j["retrieval"] = {{"mode", "mix"},
-                          {"file", "neighbours.tsv"},
-                          {"neighbours", tuning.neighbours},
-                          {"weight", tuning.weight}};
-        if (tuning.descriptionWeight > 0.0f) {
-            fs::copy_file(descriptionsPath, temp / "label-descriptions.tsv");
-            j["retrieval"]["description_weight"] = tuning.descriptionWeight;
-        }
-        j["threshold"] = tuning.threshold;
-        {
-            std::ofstream out(temp / "model.json", std::ios::binary | std::ios::trunc);
-            out << j.dump(2) << "\n";
-            out.flush();
-            if (!out)
-                throw std::runtime_error("cannot write model.json");
-        }
-        readModelConfig(temp.string()); // what we wrote must load
-        const bool replacing = fs::exists(target);
-        if (replacing)
-            fs::rename(target, old);
-        fs::rename(temp, target);
-        if (replacing)
-            fs::remove_all(old);
+        index.save(retrieval.indexPath);
+        writeWithRetrieval(modelDirectory, retrieval, tuning.threshold, outDirectory);
     } catch (const std::exception& e) {
         std::error_code ignored;
-        fs::remove_all(temp, ignored);
-        throw ModelError("cannot write " + target.string() + ": " + e.what());
+        fs::remove(indexFile, ignored);
+        if (dynamic_cast<const ModelError*>(&e) != nullptr)
+            throw;
+        throw ModelError("cannot write " + outDirectory + ": " + e.what());
     }
+    std::error_code ignored;
+    fs::remove(indexFile, ignored);
 }
 
 } // namespace

@@ -18,6 +18,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <set>
 #include <sstream>
@@ -151,6 +152,60 @@ void writeText(const fs::path& path, const std::string& text) {
     out.close();
     if (!out)
         throw ModelError("cannot write " + path.string());
+}
+
+// Replaces `outDir` by a directory that `fill` writes into a fresh sibling: readers see the old directory or
+// the complete new one, never a partial one. `outDir` may be the directory `fill` reads from.
+void replaceDirectory(const std::string& outDir, const std::function<void(const fs::path& temp)>& fill) {
+    fs::path target = fs::path(outDir).lexically_normal();
+    if (target.filename().empty())
+        target = target.parent_path();
+    if (target.empty())
+        throw ModelError("empty output directory");
+    const auto parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    std::error_code ec;
+    fs::create_directories(parent, ec);
+    std::mt19937_64 rng(std::random_device{}());
+    const auto tag = std::to_string(::getpid()) + "-" + std::to_string(rng() % 1000000000ULL);
+    const auto temp = parent / ("." + target.filename().string() + ".tmp-" + tag);
+    const auto old = parent / ("." + target.filename().string() + ".old-" + tag);
+    try {
+        fs::create_directory(temp);
+        fill(temp);
+        const bool replacing = fs::exists(target);
+        if (replacing)
+            fs::rename(target, old);
+        fs::rename(temp, target);
+        if (replacing)
+            fs::remove_all(old, ec);
+    } catch (const fs::filesystem_error& e) {
+        fs::remove_all(temp, ec);
+        throw ModelError("cannot write model directory " + target.string() + ": " + e.code().message());
+    } catch (...) {
+        fs::remove_all(temp, ec);
+        throw;
+    }
+}
+
+// model.json's "retrieval" object, with the index (and descriptions) copied into `dir` under their fixed
+// names; no object when the model has no retrieval component.
+void writeRetrieval(const RetrievalOptions& retrieval, const fs::path& dir, json& modelJson) {
+    modelJson.erase("retrieval");
+    if (!retrieval.enabled())
+        return;
+    if (retrieval.indexPath.empty())
+        throw ModelError("the model has a retrieval component but no neighbour index");
+    fs::copy_file(retrieval.indexPath, dir / kNeighbourFile, fs::copy_options::overwrite_existing);
+    json r{{"mode", retrieval.mode},
+           {"file", kNeighbourFile},
+           {"neighbours", retrieval.neighbours},
+           {"weight", retrieval.weight}};
+    if (retrieval.descriptionWeight > 0.0f) {
+        fs::copy_file(retrieval.descriptionsPath, dir / kDescriptionFile,
+                      fs::copy_options::overwrite_existing);
+        r["description_weight"] = retrieval.descriptionWeight;
+    }
+    modelJson["retrieval"] = std::move(r);
 }
 
 } // namespace
@@ -355,6 +410,26 @@ void importPytorch(const std::string& stateDictPath, const std::string& vocabPat
     net::writeModelDirectory(config, words, *network, outDir);
 }
 
+void writeWithRetrieval(const std::string& modelDirectory, const RetrievalOptions& retrieval, float threshold,
+                        const std::string& outDir) {
+    if (!(threshold > 0.0f && threshold < 1.0f))
+        throw ModelError("threshold must be in (0, 1)");
+    replaceDirectory(outDir, [&](const fs::path& temp) {
+        for (const auto& entry : fs::directory_iterator(modelDirectory))
+            if (entry.is_regular_file())
+                fs::copy_file(entry.path(), temp / entry.path().filename());
+        json j;
+        {
+            std::ifstream in(temp / "model.json", std::ios::binary);
+            j = json::parse(in);
+        }
+        writeRetrieval(retrieval, temp, j);
+        j["threshold"] = threshold;
+        writeText(temp / "model.json", j.dump(2) + "\n");
+        readModelConfig(temp.string()); // what was written must load
+    });
+}
+
 void convertModel(const std::string& modelDirectory, const std::string& weightsType,
                   const std::string& outDir) {
     if (weightsType != "float32" && weightsType != "float16")
@@ -481,20 +556,7 @@ void assignStateDict(Network& network, const std::vector<std::pair<std::string, 
 
 void writeModelDirectory(const ModelConfig& config, const std::vector<std::string>& vocabulary,
                          const Network& network, const std::string& outDir) {
-    fs::path target = fs::path(outDir).lexically_normal();
-    if (target.filename().empty())
-        target = target.parent_path();
-    if (target.empty())
-        throw ModelError("empty output directory");
-    const auto parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    std::error_code ec;
-    fs::create_directories(parent, ec);
-    std::mt19937_64 rng(std::random_device{}());
-    const auto tag = std::to_string(::getpid()) + "-" + std::to_string(rng() % 1000000000ULL);
-    const auto temp = parent / ("." + target.filename().string() + ".tmp-" + tag);
-    const auto old = parent / ("." + target.filename().string() + ".old-" + tag);
-    try {
-        fs::create_directory(temp);
+    replaceDirectory(outDir, [&](const fs::path& temp) {
         std::int64_t parameters = 0;
         for (const auto& p : network.module().parameters(true))
             parameters += p.numel();
@@ -513,19 +575,7 @@ void writeModelDirectory(const ModelConfig& config, const std::vector<std::strin
                {"parameters", parameters},
                {"created", config.created.empty() ? utcNow() : config.created},
                {"weights", config.weightsType}};
-        if (config.retrieval.enabled()) {
-            if (config.retrieval.indexPath.empty())
-                throw ModelError("the model has a retrieval component but no neighbour index");
-            fs::copy_file(config.retrieval.indexPath, temp / kNeighbourFile);
-            j["retrieval"] = {{"mode", config.retrieval.mode},
-                              {"file", kNeighbourFile},
-                              {"neighbours", config.retrieval.neighbours},
-                              {"weight", config.retrieval.weight}};
-            if (config.retrieval.descriptionWeight > 0.0f) {
-                fs::copy_file(config.retrieval.descriptionsPath, temp / kDescriptionFile);
-                j["retrieval"]["description_weight"] = config.retrieval.descriptionWeight;
-            }
-        }
+        writeRetrieval(config.retrieval, temp, j);
         writeText(temp / "model.json", j.dump(2) + "\n");
         std::string labels, words;
         for (const auto& code : config.labels)
@@ -540,19 +590,7 @@ void writeModelDirectory(const ModelConfig& config, const std::vector<std::strin
                 if (entry.second.is_floating_point())
                     entry.second = entry.second.detach().to(torch::kFloat16);
         writeTensorFile(tensors, (temp / "weights.pt").string());
-        const bool replacing = fs::exists(target);
-        if (replacing)
-            fs::rename(target, old);
-        fs::rename(temp, target);
-        if (replacing)
-            fs::remove_all(old, ec);
-    } catch (const fs::filesystem_error& e) {
-        fs::remove_all(temp, ec);
-        throw ModelError("cannot write model directory " + target.string() + ": " + e.code().message());
-    } catch (...) {
-        fs::remove_all(temp, ec);
-        throw;
-    }
+    });
 }
 
 std::unique_ptr<Network> loadNetwork(const std::string& directory, const ModelConfig& config) {

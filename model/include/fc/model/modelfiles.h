@@ -83,6 +83,12 @@ std::vector<std::string> labelSystems(const std::vector<std::string>& labels);
 void createModel(ModelConfig config, const std::vector<std::string>& vocabulary, std::uint64_t seed,
                  const std::string& outDir);
 
+// Writes a copy of `modelDirectory` (every file in it) to `outDir` with the given retrieval component (its
+// index and descriptions files copied in) and decision threshold in (0, 1); atomic like every writer, and
+// `outDir` may be the model directory itself. Throws ModelError.
+void writeWithRetrieval(const std::string& modelDirectory, const RetrievalOptions& retrieval, float threshold,
+                        const std::string& outDir);
+
 // Rewrites a model directory with its weights stored as `weightsType` ("float32" or "float16"), everything
 // else (labels, vocabulary, threshold, retrieval index) unchanged; atomic like every writer. Throws
 // ModelError / InputError.
