@@ -42,6 +42,7 @@ QString settingsJson(const FineTuneJobSettings& s, const QString& devPath) {
     o.insert(QStringLiteral("held_out_fraction"), s.heldOutFraction);
     o.insert(QStringLiteral("tolerance"), s.gate.tolerance);
     o.insert(QStringLiteral("extend_labels"), s.options.extendLabels);
+    o.insert(QStringLiteral("update_neighbour_index"), s.options.updateNeighbourIndex);
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
@@ -70,6 +71,10 @@ QString summaryOf(const FineTuneResult& r, std::size_t heldOut) {
                        .arg(r.replayExamples)
                        .arg(heldOut)
                        .arg(r.epochLoss.size());
+    if (r.indexAdded + r.indexReplaced > 0)
+        text += QStringLiteral(", %1 notes added to the neighbour index (%2 already there)")
+                    .arg(r.indexAdded)
+                    .arg(r.indexReplaced);
     if (!r.labelsAdded.empty()) {
         QStringList added;
         for (const auto& code : r.labelsAdded)

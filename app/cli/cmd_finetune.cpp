@@ -88,6 +88,8 @@ int runFineTune(const QStringList& arguments) {
         {QStringLiteral("tolerance"),
          QStringLiteral("Gate: allowed absolute drop of micro-F1 and P@k (default 0.01)."),
          QStringLiteral("X")},
+        {QStringLiteral("keep-index"),
+         QStringLiteral("Do not add the reviewed notes to the model's neighbour index (retrieval models).")},
         {QStringLiteral("activate-if-better"),
          QStringLiteral("Make the new version the active one when it passes the gate.")},
     });
@@ -113,6 +115,7 @@ int runFineTune(const QStringList& arguments) {
     settings.options.learningRate =
         doubleValue(parser, QStringLiteral("lr"), settings.options.learningRate, 1e-12, 100.0);
     settings.options.threads = intValue(parser, QStringLiteral("threads"), 0, 0, 256);
+    settings.options.updateNeighbourIndex = !parser.isSet(QStringLiteral("keep-index"));
     settings.gate.threads = settings.options.threads;
     settings.gate.tolerance =
         doubleValue(parser, QStringLiteral("tolerance"), settings.gate.tolerance, 0.0, 1.0);

@@ -229,6 +229,8 @@ int runReviewSim(const QStringList& arguments) {
          QStringLiteral("X")},
         {QStringLiteral("keep-labels"),
          QStringLiteral("Do not add reviewed codes outside the model's label set as new labels.")},
+        {QStringLiteral("keep-index"),
+         QStringLiteral("Do not add the reviewed notes to the model's neighbour index (retrieval models).")},
         {QStringLiteral("out"),
          QStringLiteral("Directory for the fine-tuned model (must not exist; default: a temporary one, "
                         "removed at the end)."),
@@ -262,6 +264,7 @@ int runReviewSim(const QStringList& arguments) {
     options.learningRate = doubleValue(parser, QStringLiteral("lr"), options.learningRate, 1e-12, 100.0);
     options.threads = intValue(parser, QStringLiteral("threads"), 0, 0, 256);
     options.extendLabels = !parser.isSet(QStringLiteral("keep-labels"));
+    options.updateNeighbourIndex = !parser.isSet(QStringLiteral("keep-index"));
     GateOptions gate;
     gate.threads = options.threads;
     gate.tolerance = doubleValue(parser, QStringLiteral("tolerance"), gate.tolerance, 0.0, 1.0);
@@ -402,6 +405,8 @@ int runReviewSim(const QStringList& arguments) {
                  {QStringLiteral("reviewed_examples"), static_cast<qint64>(tuned.reviewedExamples)},
                  {QStringLiteral("replay_examples_per_epoch"), static_cast<qint64>(tuned.replayExamples)},
                  {QStringLiteral("replay_used"), tuned.replayUsed},
+                 {QStringLiteral("index_added"), static_cast<qint64>(tuned.indexAdded)},
+                 {QStringLiteral("index_replaced"), static_cast<qint64>(tuned.indexReplaced)},
                  {QStringLiteral("epoch_loss"), numberArray(tuned.epochLoss)}}},
             {QStringLiteral("seconds"), QJsonObject{{QStringLiteral("review"), reviewSeconds},
                                                     {QStringLiteral("fine_tune"), fineTuneSeconds},
@@ -434,6 +439,9 @@ int runReviewSim(const QStringList& arguments) {
                 counts.outsideDecisions, counts.outsideCodes.size(), labelsBefore, tuned.labels);
     std::printf("fine-tuning: %.1f s wall (%d epochs, %zu reviewed + %zu replay examples per epoch)\n",
                 fineTuneSeconds, options.epochs, tuned.reviewedExamples, tuned.replayExamples);
+    if (tuned.indexAdded + tuned.indexReplaced > 0)
+        std::printf("neighbour index: %zu reviewed notes added, %zu already there\n", tuned.indexAdded,
+                    tuned.indexReplaced);
     std::printf("total: %.1f s (review %.1f s, gate %.1f s)\n", totalSeconds, reviewSeconds, gateSeconds);
     std::printf("peak RSS: %.0f MB (%.0f MB when fine-tuning ended)\n", rss, rssAfterFineTune);
     printMetrics("held-out reviewed notes", c.heldOutBefore, c.heldOutAfter);

@@ -248,6 +248,46 @@ std::unordered_map<std::string, float> NeighbourIndex::vote(std::string_view utf
     return votes;
 }
 
+NeighbourIndex::AddOutcome NeighbourIndex::add(const Document& document) {
+    std::vector<std::string> codes = document.codes;
+    std::sort(codes.begin(), codes.end());
+    codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+    if (codes.empty())
+        return AddOutcome::Skipped;
+    std::vector<std::pair<std::uint32_t, float>> vector;
+    double norm = 0.0;
+    for (const auto& [word, tf] : termCounts(document.text)) {
+        auto it = m_wordIds.find(word);
+        if (it == m_wordIds.end()) {
+            const float unseen = idf(word);
+            it = m_wordIds.emplace(word, static_cast<std::uint32_t>(m_words.size())).first;
+            m_words.push_back(word);
+            m_idf.push_back(unseen);
+            m_postings.emplace_back();
+        }
+        const double w = (1.0 + std::log(static_cast<double>(tf))) * m_idf[it->second];
+        if (w > 0.0) {
+            vector.emplace_back(it->second, static_cast<float>(w));
+            norm += w * w;
+        }
+    }
+    if (!(norm > 0.0))
+        return AddOutcome::Skipped;
+    std::vector<double> similarity(m_documentCodes.size(), 0.0);
+    for (auto& entry : vector) {
+        entry.second = static_cast<float>(entry.second / std::sqrt(norm));
+        for (const auto& posting : m_postings[entry.first])
+            similarity[posting.document] += static_cast<double>(entry.second) * posting.weight;
+    }
+    const auto best = std::max_element(similarity.begin(), similarity.end());
+    if (best != similarity.end() && *best >= 0.999) {
+        m_documentCodes[static_cast<std::size_t>(best - similarity.begin())] = std::move(codes);
+        return AddOutcome::Replaced;
+    }
+    addDocument(std::move(codes), vector);
+    return AddOutcome::Added;
+}
+
 float NeighbourIndex::idf(const std::string& word) const {
     const auto it = m_wordIds.find(word);
     if (it != m_wordIds.end())

@@ -6,6 +6,8 @@
 #include "fc/model/errors.h"
 #include "fc/model/finetune.h"
 #include "fc/model/modelfiles.h"
+#include "fc/model/neighbours.h"
+#include "fc/model/retrieval.h"
 #include "fc/model/training.h"
 
 #include <QDir>
@@ -107,6 +109,7 @@ private Q_SLOTS:
     void splitIsDeterministic();
     void labelExtensionKeepsOldScores();
     void coderFeedbackImprovesHeldOutNotes();
+    void neighbourIndexLearnsReviewedNotes();
     void cancelWritesNothing();
 
 private:
@@ -247,6 +250,61 @@ void TstFineTune::coderFeedbackImprovesHeldOutNotes() {
     std::printf("DELTA F1 %.4f -> %.4f (support %d)\n", delta->f1Before, delta->f1After, delta->support);
     QVERIFY(delta->f1After > 0.5);
     QVERIFY(comparisonToJson(c).find("\"code_changes\"") != std::string::npos);
+}
+
+// A model with a retrieval component: fine-tuning (even without a gradient step) adds the reviewed notes to
+// its neighbour index, so a note like a reviewed one gets the coder's codes in its vote.
+void TstFineTune::neighbourIndexLearnsReviewedNotes() {
+    const QString devPath = m_dir.filePath("dev.jsonl");
+    saveDataset(devPath.toStdString(), m_dev);
+    RetrievalTuningOptions retrieval;
+    retrieval.weight = 0.5f;
+    retrieval.descriptionWeight = 0.0f;
+    retrieval.threads = 1;
+    const std::string withIndex = m_dir.filePath("base-knn").toStdString();
+    addRetrieval(m_base.toStdString(), m_trainPath.toStdString(), devPath.toStdString(), withIndex,
+                 retrieval);
+    const std::size_t indexed = NeighbourIndex::load(withIndex + "/neighbours.tsv").documents();
+
+    // Words the training notes never had: before, no neighbour votes for this note at all.
+    const std::vector<ReviewedNote> notes{{"r1", "omega syndrome with zeta crisis", {"BETA"}, {"ALPHA"}},
+                                          {"r2", "omega syndrome, zeta crisis again", {"BETA"}, {}}};
+    FineTuneOptions options;
+    options.epochs = 0;
+    options.threads = 1;
+    const std::string out = m_dir.filePath("tuned-knn").toStdString();
+    const FineTuneResult result = fineTune(withIndex, notes, options, out);
+    QCOMPARE(result.indexAdded, std::size_t{2});
+    QCOMPARE(result.indexReplaced, std::size_t{0});
+    QCOMPARE(NeighbourIndex::load(out + "/neighbours.tsv").documents(), indexed + 2);
+    QVERIFY(!QDir(m_dir.path()).exists(".tuned-knn.neighbours.tsv")); // the staging copy is gone
+
+    const auto score = [](const std::string& model, const std::string& code) {
+        const auto engine = Engine::load(model, 1);
+        PredictOptions predict;
+        predict.evidence = false;
+        for (const auto& c : engine->predict("omega syndrome, zeta crisis", predict).codes)
+            if (c.code == code)
+                return c.score;
+        return -1.0f;
+    };
+    // No gradient step: the network part is unchanged; the vote adds 0.5 (weight) x 1 (every neighbour).
+    const float before = score(withIndex, "BETA");
+    const float after = score(out, "BETA");
+    QVERIFY2(std::abs(after - before - 0.5f) < 1e-4f, qPrintable(QString("%1 -> %2").arg(before).arg(after)));
+    QVERIFY(std::abs(score(out, "ALPHA") - score(withIndex, "ALPHA")) < 1e-5f); // rejected: no vote
+
+    // Fine-tuning the fine-tuned model on the same notes does not index them twice.
+    const std::string again = m_dir.filePath("tuned-knn-2").toStdString();
+    const FineTuneResult second = fineTune(out, notes, options, again);
+    QCOMPARE(second.indexAdded, std::size_t{0});
+    QCOMPARE(second.indexReplaced, std::size_t{2});
+    QCOMPARE(NeighbourIndex::load(again + "/neighbours.tsv").documents(), indexed + 2);
+    // And the index can be left alone.
+    options.updateNeighbourIndex = false;
+    const std::string kept = m_dir.filePath("tuned-kept").toStdString();
+    QCOMPARE(fineTune(withIndex, notes, options, kept).indexAdded, std::size_t{0});
+    QCOMPARE(NeighbourIndex::load(kept + "/neighbours.tsv").documents(), indexed);
 }
 
 void TstFineTune::cancelWritesNothing() {

@@ -114,6 +114,38 @@ private Q_SLOTS:
         QCOMPARE(counts.at("I20.9"), std::size_t{1});
     }
 
+    // A note added later votes like a built one; its unseen words join the index with the unseen IDF; the
+    // same text again replaces the codes instead of adding a copy; a note without codes or words is skipped.
+    void addedNotesVote() {
+        auto index = fc::NeighbourIndex::build(corpus());
+        const float unseen = index.idf("sarcoidosis");
+        QCOMPARE(unseen, static_cast<float>(std::log(4.0)));
+        using Outcome = fc::NeighbourIndex::AddOutcome;
+        QCOMPARE(index.add(doc("5", "Pulmonary sarcoidosis with dry cough.", {"D86.0"})), Outcome::Added);
+        QCOMPARE(index.documents(), std::size_t{5});
+        QCOMPARE(index.idf("sarcoidosis"), unseen); // kept: the earlier vectors stay comparable
+        QCOMPARE(index.idf("fever"), static_cast<float>(std::log(2.0))); // IDF of known words unchanged
+        const auto votes = index.vote("sarcoidosis", 1);
+        QCOMPARE(votes.size(), std::size_t{1});
+        QVERIFY(std::abs(votes.at("D86.0") - 1.0f) < 1e-6f);
+        // The coder codes the same note again, differently: one document, the new codes.
+        QCOMPARE(index.add(doc("5b", "Pulmonary sarcoidosis with dry cough.", {"D86.9", "R05"})),
+                 Outcome::Replaced);
+        QCOMPARE(index.documents(), std::size_t{5});
+        const auto again = index.vote("sarcoidosis", 1);
+        QCOMPARE(again.count("D86.0"), std::size_t{0});
+        QCOMPARE(again.count("D86.9"), std::size_t{1});
+        QCOMPARE(index.add(doc("6", "Fever.", {})), Outcome::Skipped);
+        QCOMPARE(index.add(doc("7", "  ...  ", {"R50.9"})), Outcome::Skipped);
+        QCOMPARE(index.documents(), std::size_t{5});
+        // Saved and loaded, the added note is still there.
+        const QString path = m_tmp.filePath("added.tsv");
+        index.save(path.toStdString());
+        const auto loaded = fc::NeighbourIndex::load(path.toStdString());
+        QCOMPARE(loaded.documents(), std::size_t{5});
+        QVERIFY(std::abs(loaded.vote("sarcoidosis", 1).at("D86.9") - 1.0f) < 1e-6f);
+    }
+
     void fileRoundTrip() {
         const auto index = fc::NeighbourIndex::build(corpus());
         const QString path = m_tmp.filePath("n.tsv");

@@ -5,6 +5,7 @@
 #include "fc/model/dataset.h"
 #include "fc/model/errors.h"
 #include "fc/model/modelfiles.h"
+#include "fc/model/neighbours.h"
 #include "fc/model/tokenizer.h"
 #include "fc/model/vocabulary.h"
 #include "torch/checkpoint.h"
@@ -77,6 +78,29 @@ void validate(const FineTuneOptions& o) {
         throw InputError("batch size must be >= 1");
     if (!(o.replayRatio >= 0.0) || !std::isfinite(o.replayRatio))
         throw InputError("replay ratio must be >= 0");
+}
+
+// Loads the index at `from`, adds the notes (their positive codes), saves it at `to`.
+void addToNeighbourIndex(const std::vector<ReviewedNote>& notes, const std::string& from,
+                         const std::string& to, FineTuneResult& result) {
+    NeighbourIndex index = NeighbourIndex::load(from);
+    for (const auto& n : notes) {
+        Document d;
+        d.id = n.id;
+        d.text = n.text;
+        d.codes = n.positive;
+        switch (index.add(d)) {
+        case NeighbourIndex::AddOutcome::Added:
+            ++result.indexAdded;
+            break;
+        case NeighbourIndex::AddOutcome::Replaced:
+            ++result.indexReplaced;
+            break;
+        case NeighbourIndex::AddOutcome::Skipped:
+            break;
+        }
+    }
+    index.save(to);
 }
 
 } // namespace
@@ -308,6 +332,22 @@ FineTuneResult fineTune(const std::string& baseModelDir, const std::vector<Revie
         options.modelVersion.empty() ? baseConfig.version + "+ft" + utcStamp() : options.modelVersion;
     config.placeholder = false;
     config.threshold = baseConfig.threshold;
+    // A grown neighbour index is written beside outDir first; writeModelDirectory copies it in atomically.
+    const fs::path indexFile =
+        fs::path(outDir).parent_path() / ("." + fs::path(outDir).filename().string() + ".neighbours.tsv");
+    const struct RemoveOnExit {
+        fs::path path;
+        ~RemoveOnExit() {
+            std::error_code ignored;
+            fs::remove(path, ignored);
+        }
+    } removeIndexFile{indexFile};
+    if (config.retrieval.enabled() && options.updateNeighbourIndex) {
+        addToNeighbourIndex(notes, config.retrieval.indexPath, indexFile.string(), result);
+        note(callbacks, "neighbour index: " + std::to_string(result.indexAdded) + " reviewed notes added, " +
+                            std::to_string(result.indexReplaced) + " already there (codes replaced)");
+        config.retrieval.indexPath = indexFile.string();
+    }
     net::writeModelDirectory(config, vocabulary.words(), *network, outDir);
     result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return result;

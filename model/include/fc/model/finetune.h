@@ -23,6 +23,12 @@
 // description (or an architecture whose encoder is not reachable) starts from the mean of the existing rows;
 // FineTuneResult::labelsWithoutDescription lists those.
 //
+// Retrieval. A model with a retrieval component (modelfiles.h RetrievalOptions) keeps it, and its neighbour
+// index learns too: every reviewed note with a positive code joins the index with the coder's positive codes
+// (NeighbourIndex::add), so the next note like it gets the coder's codes in its vote. This is the part of
+// fine-tuning that needs no gradient step (it applies with epochs = 0); the mix weights and the threshold
+// stay those chosen on dev.
+//
 // Threading: fineTune() and compareModels() run on the calling thread and set LibTorch's intra-op threads
 // (options.threads, 0 = all cores). Callbacks are called on that thread.
 #include "fc/model/metrics.h"
@@ -70,6 +76,7 @@ struct FineTuneOptions {
     double replayRatio = 1.0; // replay notes drawn per reviewed note and epoch (without replacement as far
                               // as the file allows), >= 0
     bool extendLabels = true; // add positive codes outside the label set as new labels
+    bool updateNeighbourIndex = true; // add reviewed notes to the retrieval index (when the model has one)
     std::map<std::string, std::string> descriptions; // code -> description (catalog text), for new labels
 
     std::string modelName;    // "" = "<base name> fine-tuned"
@@ -103,6 +110,8 @@ struct FineTuneResult {
     std::vector<std::string> labelsWithoutDescription; // added labels initialised from the mean row
     std::size_t labels = 0;                            // label count of the written model
     std::vector<double> epochLoss;                     // mean masked loss per epoch
+    std::size_t indexAdded = 0;                        // reviewed notes added to the neighbour index
+    std::size_t indexReplaced = 0; // reviewed notes already indexed (same text): their codes replaced
     double seconds = 0.0;
 };
 

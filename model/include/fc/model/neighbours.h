@@ -42,6 +42,14 @@ public:
     std::unordered_map<std::string, float> vote(std::string_view utf8Text, int k,
                                                 std::int64_t exclude = -1) const;
 
+    // Adds one more coded note (fine-tuning adds the notes the coder reviewed, with the codes the coder
+    // left). Weights use the index's IDF as it is (the other notes' vectors stay valid); a word the index has
+    // never seen joins it with idf() of an unseen word. A note whose vector is nearly the one of an indexed
+    // note (cosine >= 0.999: the same text again, e.g. when a later fine-tuning run sees the same reviewed
+    // notes) replaces that note's codes instead of adding a copy. Skipped: no code, or no word with weight.
+    enum class AddOutcome { Added, Replaced, Skipped };
+    AddOutcome add(const Document& document);
+
     // How often each code occurs in the indexed notes (the frequency baseline's ranking).
     std::unordered_map<std::string, std::size_t> codeCounts() const;
 
