@@ -15,11 +15,16 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSysInfo>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <set>
+
+#include <unistd.h>
 
 namespace fc {
 
@@ -43,7 +48,54 @@ QString settingsJson(const FineTuneJobSettings& s, const QString& devPath) {
     o.insert(QStringLiteral("tolerance"), s.gate.tolerance);
     o.insert(QStringLiteral("extend_labels"), s.options.extendLabels);
     o.insert(QStringLiteral("update_neighbour_index"), s.options.updateNeighbourIndex);
+    // Who runs it and where it writes: lets a later run recognise this one as interrupted.
+    o.insert(QStringLiteral("out"), s.outDir);
+    o.insert(QStringLiteral("versions_dir"), s.versionsDir);
+    o.insert(QStringLiteral("host"), QSysInfo::machineHostName());
+    o.insert(QStringLiteral("pid"), static_cast<qint64>(::getpid()));
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+QString finalDirectory(const QString& outDir, const QString& versionsDir, std::int64_t runId) {
+    return outDir.isEmpty() ? QDir(versionsDir).filePath(QStringLiteral("ft-%1").arg(runId))
+                            : QDir::cleanPath(QFileInfo(outDir).absoluteFilePath());
+}
+
+// The staging directory and the temporaries written beside it (".<name>.tmp-*", ".<name>.neighbours.tsv").
+void removeStagingFiles(const QString& stagingDir) {
+    std::error_code ignored;
+    const std::filesystem::path staging = stagingDir.toStdString();
+    std::filesystem::remove_all(staging, ignored);
+    const std::string prefix = "." + staging.filename().string() + ".";
+    for (std::filesystem::directory_iterator it(staging.parent_path(), ignored), end; !ignored && it != end;
+         it.increment(ignored))
+        if (it->path().filename().string().rfind(prefix, 0) == 0)
+            std::filesystem::remove_all(it->path(), ignored);
+}
+
+bool processAlive(qint64 pid) {
+    return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+}
+
+// Runs left "running" by a process of this machine that no longer exists (killed, crashed, power cut) are
+// marked failed and their staging files removed: the history says what happened and no half-written model
+// lingers. Runs of another machine (a shared database) or of a live process are left alone.
+void recoverInterruptedRuns(storage::FineTuneRunRepository& runs) {
+    for (const auto& run : runs.all()) {
+        if (run.status != storage::FineTuneStatus::Running)
+            continue;
+        const QJsonObject s = QJsonDocument::fromJson(QByteArray::fromStdString(run.settingsJson)).object();
+        const qint64 pid = s.value(QStringLiteral("pid")).toInteger();
+        if (s.value(QStringLiteral("host")).toString() != QSysInfo::machineHostName() || processAlive(pid))
+            continue;
+        const QString out = s.value(QStringLiteral("out")).toString();
+        const QString versionsDir = s.value(QStringLiteral("versions_dir")).toString();
+        if (!out.isEmpty() || !versionsDir.isEmpty())
+            removeStagingFiles(finalDirectory(out, versionsDir, run.id) + QStringLiteral(".staging"));
+        runs.finish(run.id, storage::FineTuneStatus::Failed, 0,
+                    "interrupted: process " + std::to_string(pid) +
+                        " ended before the run finished; nothing was registered\n");
+    }
 }
 
 // The registered version of baseDir, registering it in place (and marking it active when nothing is) when
@@ -135,6 +187,7 @@ FineTuneJobResult runFineTunePipeline(const FineTuneJobSettings& settings, const
     const QString devPath =
         settings.devPath.isEmpty() ? devDatasetOfModel(settings.baseModelDir) : settings.devPath;
 
+    recoverInterruptedRuns(runs);
     result.baseVersionId = ensureBaseVersion(db, manager, settings.baseModelDir);
     storage::FineTuneRunRecord run;
     run.modelVersionId = result.baseVersionId;
@@ -142,15 +195,9 @@ FineTuneJobResult runFineTunePipeline(const FineTuneJobSettings& settings, const
     run.settingsJson = settingsJson(settings, devPath).toStdString();
     result.runId = runs.create(run);
 
-    const QString name = QStringLiteral("ft-%1").arg(result.runId);
-    const QString finalDir = settings.outDir.isEmpty()
-                                 ? QDir(settings.versionsDir).filePath(name)
-                                 : QDir::cleanPath(QFileInfo(settings.outDir).absoluteFilePath());
+    const QString finalDir = finalDirectory(settings.outDir, settings.versionsDir, result.runId);
     const QString stagingDir = finalDir + QStringLiteral(".staging");
-    const auto removeStaging = [&] {
-        std::error_code ignored;
-        std::filesystem::remove_all(stagingDir.toStdString(), ignored);
-    };
+    const auto removeStaging = [&] { removeStagingFiles(stagingDir); };
     const auto finishCancelled = [&] {
         removeStaging();
         result.cancelled = true;

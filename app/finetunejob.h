@@ -12,7 +12,9 @@
 // and, if no version is active, marked active, so a later rollback can return to it.
 //
 // The run is recorded in finetune_runs: created Running at the start, progress updated at most once a
-// second, finished Succeeded (version registered), Failed (with the error in the log) or Cancelled.
+// second, finished Succeeded (version registered), Failed (with the error in the log) or Cancelled. A run
+// left Running by a process of this machine that has died (kill -9, crash) is marked Failed ("interrupted")
+// and its staging files removed when the next run starts (the settings record the host and process id).
 //
 // Threading: runFineTunePipeline() runs on the calling thread and opens its own database connection there
 // (one connection per thread). FineTuneJob runs it on a QtConcurrent pool thread; its signals are emitted

@@ -13,6 +13,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QSignalSpy>
+#include <QSysInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -92,6 +93,7 @@ private Q_SLOTS:
     void registersVersionAndRecordsRun();
     void cancelRegistersNothing();
     void noFeedbackFails();
+    void interruptedRunsAreRecovered();
 
 private:
     FineTuneJobSettings settings(const QString& dbName) const;
@@ -196,6 +198,44 @@ void TstFineTuneJob::noFeedbackFails() {
     const auto runs = storage::FineTuneRunRepository(db).all();
     QCOMPARE(runs.size(), std::size_t{1});
     QCOMPARE(storage::toString(runs[0].status), std::string("failed"));
+}
+
+// A run left "running" by a killed process of this machine is marked failed by the next run, and its staging
+// files go; a run of a live process (this one) or of another machine is left alone.
+void TstFineTuneJob::interruptedRunsAreRecovered() {
+    const FineTuneJobSettings s = settings("killed.db");
+    seedDecisions(s.databasePath);
+    QVERIFY(QDir().mkpath(s.versionsDir + "/ft-1.staging"));
+    QVERIFY(QDir().mkpath(s.versionsDir + "/.ft-1.staging.tmp-123"));
+    QVERIFY(QDir().mkpath(s.versionsDir + "/ft-9.staging")); // not a run's: stays
+    const auto settingsOf = [&](const QString& host, qint64 pid) {
+        return QStringLiteral("{\"versions_dir\":\"%1\",\"out\":\"\",\"host\":\"%2\",\"pid\":%3}")
+            .arg(s.versionsDir, host)
+            .arg(pid)
+            .toStdString();
+    };
+    {
+        storage::Database db(s.databasePath.toStdString());
+        storage::FineTuneRunRepository runs(db);
+        storage::FineTuneRunRecord run;
+        run.status = storage::FineTuneStatus::Running;
+        run.settingsJson = settingsOf(QSysInfo::machineHostName(), 999999999); // above pid_max: dead
+        QCOMPARE(runs.create(run), std::int64_t{1});
+        run.settingsJson = settingsOf(QSysInfo::machineHostName(), QCoreApplication::applicationPid());
+        QCOMPARE(runs.create(run), std::int64_t{2});
+        run.settingsJson = settingsOf(QStringLiteral("another-machine.invalid"), 999999999);
+        QCOMPARE(runs.create(run), std::int64_t{3});
+    }
+    std::atomic<bool> cancel{true}; // recovery happens before the run starts; no need to train
+    runFineTunePipeline(s, cancel);
+    storage::Database db(s.databasePath.toStdString());
+    storage::FineTuneRunRepository runs(db);
+    QCOMPARE(storage::toString(runs.find(1)->status), std::string("failed"));
+    QVERIFY(QString::fromStdString(runs.find(1)->log).contains(QLatin1String("interrupted")));
+    QCOMPARE(storage::toString(runs.find(2)->status), std::string("running"));
+    QCOMPARE(storage::toString(runs.find(3)->status), std::string("running"));
+    const QStringList left = QDir(s.versionsDir).entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden);
+    QCOMPARE(left, QStringList{QStringLiteral("ft-9.staging")});
 }
 
 QTEST_GUILESS_MAIN(TstFineTuneJob)

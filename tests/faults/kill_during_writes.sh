@@ -17,8 +17,9 @@
 # it). The summary line names the last line the run printed. Then: integrity_check = ok, every model_versions
 # row points at a complete model directory that `fusioncoder-cli info` loads, no row points at a staging or
 # temporary directory, at most one version is active. A final uninterrupted run must still succeed and be
-# registered. Leftovers that are not losses (runs left "running", unregistered staging or output directories)
-# are counted in the summary lines.
+# registered, and it marks every run the kills left "running" as failed and removes their staging files (the
+# check after it fails on any). Other leftovers that are not losses (unregistered output directories of kills
+# between the rename and the commit) are counted in the summary lines.
 #
 # One summary line per round; exit 0 when every round passed, 1 on any loss or inconsistency, 2 on bad usage,
 # 77 (skipped) without python3 (it runs the checks with its own sqlite3 module, independent of the code under
@@ -111,7 +112,7 @@ def temporary(path):
     name = os.path.basename(os.path.normpath(path))
     return name.endswith(".staging") or (name.startswith(".") and (".tmp-" in name or ".old-" in name))
 
-def models(db, cli, versions_dir, verified_file):
+def models(db, cli, versions_dir, verified_file, final="no"):
     con = open_checked(db)
     verified = set()
     if os.path.exists(verified_file):
@@ -154,6 +155,11 @@ def models(db, cli, versions_dir, verified_file):
                   and os.path.normpath(os.path.join(versions_dir, e)) not in registered)
     print("%d versions, runs %s, %d staging/temporary leftovers, %d unregistered outputs"
           % (len(rows), " ".join("%s=%d" % kv for kv in sorted(runs.items())) or "none", leftovers, orphans))
+    if final == "final":
+        if runs.get("running", 0):
+            problems.append("%d runs still marked running after a later run" % runs["running"])
+        if leftovers:
+            problems.append("%d staging/temporary leftovers after a later run" % leftovers)
     if problems:
         print("; ".join(problems))
         sys.exit(1)
@@ -241,7 +247,7 @@ finetune() { # finetune OUT_NAME: starts fusioncoder-cli finetune in the backgro
     --replay "$work/train.jsonl" --epochs 8 --threads 1 >"$work/$1.out" 2>"$work/$1.err" &
   pid=$!
 }
-check_models() { check models "$db_b" "$cli" "$versions" "$work/verified.txt"; }
+check_models() { check models "$db_b" "$cli" "$versions" "$work/verified.txt" "$@"; }
 
 started=$(now_ms)
 finetune calibration
@@ -293,7 +299,7 @@ if [[ $status != 0 ]]; then
   fail "final finetune run exited with $status: $(tail -n 1 "$work/final.err")"
 elif ! check registered "$db_b" "$versions/final"; then
   fail "final finetune run: $versions/final is not registered"
-elif result=$(check_models); then
+elif result=$(check_models final); then
   echo "ok   final finetune run succeeded; $result"
 else
   fail "final finetune run: $result"
