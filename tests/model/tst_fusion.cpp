@@ -380,6 +380,29 @@ private Q_SLOTS:
         QVERIFY(std::abs(bias[1].item<double>() - std::log(0.125 / 0.875)) < 1e-6); // never seen: half a note
         QVERIFY(std::abs(bias[2].item<double>() - std::log(0.875 / 0.125)) < 1e-6); // every note: clamped
     }
+
+    // The baselines' label rows start from their own encoders' features too (same recipe as Fusion).
+    void baselineLabelInitialisation() {
+        const fc::Vocabulary vocabulary(std::vector<std::string>{"chest", "cough", "fever", "pain"});
+        for (const char* arch : {"caml", "multirescnn"}) {
+            auto c = config(arch, 3, 4);
+            c.options.filterSizes = {3, 5};
+            c.options.filterMaps = 8;
+            auto net = fc::net::makeNetwork(c);
+            torch::Tensor final;
+            for (auto& [name, tensor] : fc::net::stateDict(*net))
+                if (name.size() >= 12 && name.compare(name.size() - 12, 12, "final.weight") == 0)
+                    final = tensor;
+            QVERIFY2(final.defined(), arch);
+            QCOMPARE(
+                fc::trainer::initialiseLabelRowsFromDescriptions(*net, vocabulary, {{"C1", "fever, cough"}}),
+                std::size_t{1});
+            const auto feature = fc::finetune::descriptionFeature(*net, "fever, cough", vocabulary);
+            QCOMPARE(feature.size(0), final.size(1));
+            QVERIFY2((final[1].dot(feature) / (final[1].norm() * feature.norm())).item<double>() > 0.9999,
+                     arch);
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestFusion)

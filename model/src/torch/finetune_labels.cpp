@@ -3,6 +3,7 @@
 
 #include "fc/model/errors.h"
 #include "fc/model/tokenizer.h"
+#include "torch/baselines.h"
 #include "torch/checkpoint.h"
 #include "torch/fusion.h"
 
@@ -60,6 +61,15 @@ torch::Tensor descriptionFeature(net::Network& network, const std::string& descr
         for (const auto& item : *fusion->conv)
             local.push_back(item.value()->as<net::FusionBranch>()->forward(x).transpose(1, 2));
         feature = torch::tanh(fusion->transfer(torch::cat(local, 2))).mean(1).squeeze(0);
+    } else if (auto* caml = dynamic_cast<net::CamlImpl*>(&network.module())) {
+        // The features CAML's label attention reads: tanh(conv(embeddings)), averaged over positions.
+        feature = torch::tanh(caml->conv(caml->embed(input).transpose(1, 2))).mean(2).squeeze(0);
+    } else if (auto* multires = dynamic_cast<net::MultiResCnnImpl*>(&network.module())) {
+        const auto x = multires->word_rep(input).transpose(1, 2);
+        std::vector<torch::Tensor> branches;
+        for (const auto& item : *multires->conv)
+            branches.push_back(item.value()->as<net::MultiResCnnBranch>()->forward(x));
+        feature = torch::cat(branches, 1).mean(2).squeeze(0);
     } else if (auto table = embeddingTable(network); table.defined()) {
         feature = table.index_select(0, input.squeeze(0)).mean(0);
     }
