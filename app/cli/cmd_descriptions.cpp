@@ -1,12 +1,16 @@
 // fusioncoder-cli descriptions: `code<TAB>description` lines for the codes of label files or datasets,
-// taken from the shipped catalogs (the input of train --descriptions for description init and DR-CAML).
+// taken from the shipped catalogs, or with --from-evidence from the gold evidence spans of a dataset (the
+// notes' own language; evidence_descriptions.h). The input of train --descriptions (description init,
+// DR-CAML) and retrieval --descriptions.
 #include "cli_common.h"
 #include "commands.h"
 
 #include "codecatalog.h"
 #include "fc/model/dataset.h"
+#include "fc/model/evidence_descriptions.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QSaveFile>
 
 #include <set>
@@ -31,6 +35,34 @@ std::vector<std::string> codesOf(const QString& path) {
     return codes;
 }
 
+void writeAtomically(const QString& path, const QByteArray& text) {
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size() || !file.commit())
+        throw UsageError(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+}
+
+int writeEvidenceDescriptions(const std::set<std::string>& codes, const QString& datasetPath,
+                              const QString& out) {
+    if (!QFileInfo(datasetPath).isFile())
+        throw UsageError(QStringLiteral("no dataset file at %1").arg(datasetPath));
+    const auto mentions = evidenceDescriptions(loadDataset(datasetPath.toStdString()));
+    QByteArray text;
+    std::size_t described = 0;
+    for (const auto& code : codes) {
+        const auto it = mentions.find(code);
+        if (it == mentions.end())
+            continue;
+        text += QByteArray::fromStdString(code) + '\t' + QByteArray::fromStdString(it->second) + '\n';
+        ++described;
+    }
+    writeAtomically(out, text);
+    printProgress(QStringLiteral("descriptions: %1 of %2 codes described by their evidence in %3 (%4)")
+                      .arg(described)
+                      .arg(codes.size())
+                      .arg(datasetPath, out));
+    return Ok;
+}
+
 } // namespace
 
 int runDescriptions(const QStringList& arguments) {
@@ -42,16 +74,30 @@ int runDescriptions(const QStringList& arguments) {
          QStringLiteral("FILE")},
         {QStringLiteral("catalogs"), QStringLiteral("Catalog directory (default: the shipped catalogs)."),
          QStringLiteral("DIR")},
+        {QStringLiteral("from-evidence"),
+         QStringLiteral(
+             "Describe each code by its most frequent gold evidence mention in this dataset (.jsonl "
+             "with evidence, e.g. CodiEsp Spanish train) instead of the catalog title."),
+         QStringLiteral("FILE")},
         {QStringLiteral("out"), QStringLiteral("Output file (written atomically)."), QStringLiteral("FILE")},
     });
-    parseOrThrow(parser, arguments,
-                 QStringLiteral("Writes `code<TAB>description` for every code of the given files that the "
-                                "catalogs know (the long title; for a code they lack, its nearest ancestor's), "
-                                "and reports the codes without any."));
+    parseOrThrow(
+        parser, arguments,
+        QStringLiteral("Writes `code<TAB>description` for every code of the given files that the "
+                       "catalogs know (the long title; for a code they lack, its nearest ancestor's), "
+                       "and reports the codes without any."));
     const QStringList inputs = parser.values(QStringLiteral("codes"));
     if (inputs.isEmpty())
         throw UsageError(QStringLiteral("--codes FILE is required"));
     const QString out = requiredValue(parser, QStringLiteral("out"));
+
+    std::set<std::string> codes;
+    for (const QString& input : inputs)
+        for (auto& code : codesOf(input))
+            codes.insert(std::move(code));
+    const QString evidencePath = parser.value(QStringLiteral("from-evidence"));
+    if (!evidencePath.isEmpty())
+        return writeEvidenceDescriptions(codes, evidencePath, out);
 
     QString error;
     QString directory = parser.value(QStringLiteral("catalogs"));
@@ -63,10 +109,6 @@ int runDescriptions(const QStringList& arguments) {
     if (!catalog)
         throw UsageError(QStringLiteral("--catalogs %1: %2").arg(directory, error));
 
-    std::set<std::string> codes;
-    for (const QString& input : inputs)
-        for (auto& code : codesOf(input))
-            codes.insert(std::move(code));
     QByteArray text;
     QStringList unknown;
     for (const auto& code : codes) {
@@ -89,9 +131,7 @@ int runDescriptions(const QStringList& arguments) {
         description.replace(QLatin1Char('\t'), QLatin1Char(' ')).replace(QLatin1Char('\n'), QLatin1Char(' '));
         text += QByteArray::fromStdString(code) + '\t' + description.toUtf8() + '\n';
     }
-    QSaveFile file(out);
-    if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size() || !file.commit())
-        throw UsageError(QStringLiteral("cannot write %1: %2").arg(out, file.errorString()));
+    writeAtomically(out, text);
     printProgress(QStringLiteral("descriptions: %1 of %2 codes described in %3")
                       .arg(codes.size() - static_cast<std::size_t>(unknown.size()))
                       .arg(codes.size())

@@ -223,6 +223,22 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(half + QStringLiteral("/neighbours.tsv"))); // the index travels with the model
         const Run halfInfo = runCli({QStringLiteral("info"), QStringLiteral("--model"), half});
         QCOMPARE(halfInfo.exitCode, 0);
+
+        // Descriptions in the notes' own words: a code's evidence mention; codes without evidence are left
+        // out.
+        write(QStringLiteral("e-train.jsonl"),
+              "{\"id\":\"1\",\"text\":\"Dolor escrotal izquierdo\",\"codes\":[\"N44.8\"],"
+              "\"evidence\":[{\"code\":\"N44.8\",\"begin\":0,\"end\":14}]}\n"
+              "{\"id\":\"2\",\"text\":\"HTA\",\"codes\":[\"I10\"]}\n");
+        const QString described = m_dir.filePath(QStringLiteral("e-descriptions.tsv"));
+        const Run descriptions =
+            runCli({QStringLiteral("descriptions"), QStringLiteral("--codes"),
+                    m_dir.filePath(QStringLiteral("e-train.jsonl")), QStringLiteral("--from-evidence"),
+                    m_dir.filePath(QStringLiteral("e-train.jsonl")), QStringLiteral("--out"), described});
+        QVERIFY2(descriptions.exitCode == 0, descriptions.err.constData());
+        QFile tsv(described);
+        QVERIFY(tsv.open(QIODevice::ReadOnly));
+        QCOMPARE(tsv.readAll(), QByteArray("N44.8\tdolor escrotal\n"));
     }
 
     void importPytorchRoundTripsOurOwnWeights() {

@@ -1,6 +1,7 @@
 // Tests of fc/model/evidence.h: window geometry, merging, ranking, boundaries, padding and the
 // per-architecture options.
 #include "fc/model/evidence.h"
+#include "fc/model/evidence_descriptions.h"
 
 #include <QtTest>
 
@@ -252,6 +253,27 @@ private Q_SLOTS:
         options = {};
         options.maxSeedPositions = -1;
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, extractEvidence({1.0f}, tokens(2), options));
+    }
+
+    // A code's description is its most frequent mention; a discontiguous mention stays one, lower-cased, with
+    // white space folded; out-of-range spans are ignored.
+    void descriptionsFromEvidence() {
+        const auto document = [](std::string text, std::vector<fc::EvidenceAnnotation> evidence) {
+            fc::Document d;
+            d.text = std::move(text);
+            d.evidence = std::move(evidence);
+            return d;
+        };
+        // "Cáncer de mama": code points, not bytes (á is 2 bytes).
+        const std::vector<fc::Document> docs{
+            document("Cáncer de mama izquierda. HTA.", {{"C50", 0, 6}, {"C50", 10, 14}, {"I10", 26, 29}}),
+            document("HTA\n arterial y fiebre", {{"I10", 0, 13}, {"R50", 16, 22}, {"R50", 30, 99}}),
+            document("Fiebre alta, hta.", {{"R50", 0, 6}, {"I10", 13, 16}})};
+        const auto d = fc::evidenceDescriptions(docs);
+        QCOMPARE(d.size(), std::size_t{3});
+        QCOMPARE(d.at("C50"), std::string("cáncer mama"));
+        QCOMPARE(d.at("I10"), std::string("hta")); // twice, against "hta arterial" once
+        QCOMPARE(d.at("R50"), std::string("fiebre"));
     }
 };
 
