@@ -1,5 +1,7 @@
 #include "decisionservice.h"
 
+#include "databasepassphrase.h"
+
 #include "fc/storage/database.h"
 
 #include <QDir>
@@ -27,8 +29,8 @@ QString prepareDirectory(const QString& databasePath) {
 } // namespace
 
 DecisionService::DecisionService(const QString& databasePath, QObject* parent)
-    : QObject(parent),
-      m_db(std::make_unique<storage::Database>(prepareDirectory(databasePath).toStdString())) {
+    : QObject(parent), m_db(std::make_unique<storage::Database>(prepareDirectory(databasePath).toStdString(),
+                                                                databaseOptions(databasePath))) {
     qRegisterMetaType<fc::storage::DecisionRecord>();
 }
 

@@ -1,6 +1,7 @@
 #include "finetunejob.h"
 
 #include "codecatalog.h"
+#include "databasepassphrase.h"
 #include "feedbackservice.h"
 #include "modelmanager.h"
 
@@ -181,7 +182,7 @@ FineTuneJobResult runFineTunePipeline(const FineTuneJobSettings& settings, const
         report(p);
     };
 
-    storage::Database db(settings.databasePath.toStdString());
+    storage::Database db(settings.databasePath.toStdString(), databaseOptions(settings.databasePath));
     ModelManager manager(db);
     storage::FineTuneRunRepository runs(db);
     const QString devPath =

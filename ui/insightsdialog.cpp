@@ -1,6 +1,7 @@
 #include "insightsdialog.h"
 
 #include "codecatalog.h"
+#include "databasepassphrase.h"
 
 #include "fc/storage/database.h"
 
@@ -85,7 +86,7 @@ QString InsightsDialog::describe(const std::string& code) const {
 }
 
 void InsightsDialog::refresh() {
-    storage::Database db(m_databasePath.toStdString());
+    storage::Database db(m_databasePath.toStdString(), databaseOptions(m_databasePath));
     m_insights = computeFeedbackInsights(db, 10);
     const auto& in = m_insights;
     m_summary->setText(tr("%1 suggestions decided, %2 kept (%3 %); %4 codes added by hand on notes. A well "

@@ -1,5 +1,6 @@
 #include "learndialog.h"
 
+#include "databasepassphrase.h"
 #include "feedbackservice.h"
 #include "modelmanager.h"
 #include "modelversiontablemodel.h"
@@ -44,7 +45,8 @@ QTableWidgetItem* number(double value, bool signedChange = false) {
 LearnDialog::LearnDialog(const QString& databasePath, const QString& currentModelDir,
                          const QString& versionsDir, std::shared_ptr<const CodeCatalog> catalog,
                          QWidget* parent)
-    : QDialog(parent), m_db(std::make_unique<storage::Database>(databasePath.toStdString())),
+    : QDialog(parent),
+      m_db(std::make_unique<storage::Database>(databasePath.toStdString(), databaseOptions(databasePath))),
       m_manager(std::make_unique<ModelManager>(*m_db)), m_job(new FineTuneJob(this)) {
     setWindowTitle(tr("Learn from your decisions"));
     m_settings.databasePath = databasePath;

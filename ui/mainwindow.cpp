@@ -3,6 +3,7 @@
 #include "banner.h"
 #include "codesearchdialog.h"
 #include "confidencedelegate.h"
+#include "databaseunlock.h"
 #include "evidencelegend.h"
 #include "evidencelistmodel.h"
 #include "evidenceoverview.h"
@@ -1435,8 +1436,14 @@ SettingsDialog* MainWindow::openSettingsDialog() {
             setThreshold(m_modelThreshold);
         if (settings.model != old.model || settings.threads != old.threads)
             statusBar()->showMessage(tr("The model and thread settings apply from the next start."), 8000);
-        if (settings.databasePath != old.databasePath && !settings.databasePath.isEmpty())
-            openDatabase(settings.databasePath);
+        if (settings.databasePath != old.databasePath && !settings.databasePath.isEmpty()) {
+            QString error;
+            if (unlockDatabase(settings.databasePath, false,
+                               passphraseDialogPrompt(this, settings.databasePath), &error))
+                openDatabase(settings.databasePath);
+            else
+                disableSaving(error);
+        }
     });
     dialog->show();
     return dialog;

@@ -1,6 +1,9 @@
 #include "cli_common.h"
 
+#include "databasepassphrase.h"
 #include "modellocator.h"
+
+#include "fc/storage/database.h"
 
 #include <QFile>
 #include <QTextStream>
@@ -78,6 +81,37 @@ QString modelDirectory(const QString& nameOrPath) {
     if (directory.isEmpty())
         throw UsageError(error);
     return directory;
+}
+
+QCommandLineOption dbPassphraseFileOption() {
+    return {QStringLiteral("db-passphrase-file"),
+            QStringLiteral("Passphrase of an encrypted --db, read from this file (default: the environment "
+                           "variable %1).")
+                .arg(QLatin1String(kDatabasePassphraseVariable)),
+            QStringLiteral("FILE")};
+}
+
+void useDatabasePassphrase(const QCommandLineParser& parser, const QString& path) {
+    std::string passphrase;
+    const QString passphraseFile = parser.value(QStringLiteral("db-passphrase-file"));
+    if (!passphraseFile.isEmpty()) {
+        QByteArray bytes = readInput(passphraseFile);
+        while (bytes.endsWith('\n') || bytes.endsWith('\r'))
+            bytes.chop(1); // `echo secret > file` must give "secret"
+        if (bytes.isEmpty())
+            throw UsageError(
+                QStringLiteral("--db-passphrase-file %1: the file is empty").arg(passphraseFile));
+        passphrase = bytes.toStdString();
+    } else {
+        passphrase = environmentDatabasePassphrase();
+    }
+    if (passphrase.empty() && storage::encryptionSupported() && storage::looksEncrypted(path.toStdString()))
+        throw UsageError(
+            QStringLiteral("--db %1: the database is encrypted: wrong or missing passphrase (none "
+                           "given: use --db-passphrase-file FILE or set %2)")
+                .arg(path, QLatin1String(kDatabasePassphraseVariable)));
+    if (!passphrase.empty())
+        rememberDatabasePassphrase(path, passphrase);
 }
 
 void printError(const QString& message) {

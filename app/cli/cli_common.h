@@ -35,6 +35,14 @@ QByteArray readInput(const QString& pathOrDash);
 // Resolves MODEL (a directory or a shipped name) or throws UsageError.
 QString modelDirectory(const QString& nameOrPath);
 
+// --db-passphrase-file FILE, for every command that takes --db.
+QCommandLineOption dbPassphraseFileOption();
+// Remembers the passphrase of the database at `path` for every place that opens it (fc::databaseOptions):
+// the contents of --db-passphrase-file without its final line break, else FUSIONCODER_DB_PASSPHRASE (for
+// scripts; visible to other processes of the same user). Throws UsageError when the file is encrypted and
+// neither gives a passphrase, or when the passphrase file cannot be read or is empty.
+void useDatabasePassphrase(const QCommandLineParser& parser, const QString& path);
+
 void printError(const QString& message);
 void printProgress(const QString& message);
 

@@ -5,6 +5,7 @@
 #include "commands.h"
 
 #include "codecatalog.h"
+#include "databasepassphrase.h"
 #include "exportservice.h"
 
 #include "fc/storage/database.h"
@@ -142,6 +143,7 @@ int runValidate(const QString& path, const QCommandLineParser& parser) {
 int runExport(const QStringList& arguments) {
     QCommandLineParser parser;
     parser.addOption({QStringLiteral("db"), QStringLiteral("Decision database."), QStringLiteral("FILE")});
+    parser.addOption(dbPassphraseFileOption());
     parser.addOption({QStringLiteral("note-id"), QStringLiteral("Export this note."), QStringLiteral("N")});
     parser.addOption(
         {QStringLiteral("all"), QStringLiteral("Export every note with accepted or added codes.")});
@@ -189,10 +191,11 @@ int runExport(const QStringList& arguments) {
         throw UsageError(QStringLiteral("--out must name a file or be -"));
     if (!QFileInfo::exists(dbPath))
         throw UsageError(QStringLiteral("--db %1: no such file").arg(dbPath));
+    useDatabasePassphrase(parser, dbPath);
 
     storage::DatabaseOptions options;
     options.readOnly = true;
-    storage::Database db(dbPath.toStdString(), options);
+    storage::Database db(dbPath.toStdString(), databaseOptions(dbPath, options));
 
     QVector<CodedChart> charts;
     if (all) {

@@ -8,6 +8,7 @@
 #include "commands.h"
 
 #include "codecatalog.h"
+#include "databasepassphrase.h"
 #include "finetunejob.h"
 #include "modelmanager.h"
 
@@ -72,6 +73,7 @@ int runFineTune(const QStringList& arguments) {
          QStringLiteral("MODEL")},
         {QStringLiteral("db"), QStringLiteral("Decisions database (the GUI's --db)."),
          QStringLiteral("FILE")},
+        dbPassphraseFileOption(),
         {QStringLiteral("out"), QStringLiteral("Directory of the new model version (must not exist)."),
          QStringLiteral("MODEL_DIR")},
         {QStringLiteral("dev"),
@@ -107,6 +109,7 @@ int runFineTune(const QStringList& arguments) {
     settings.outDir = requiredValue(parser, QStringLiteral("out"));
     if (!QFileInfo::exists(settings.databasePath))
         throw UsageError(QStringLiteral("no database at %1").arg(settings.databasePath));
+    useDatabasePassphrase(parser, settings.databasePath);
     if (QFileInfo::exists(settings.outDir))
         throw UsageError(QStringLiteral("%1 already exists").arg(settings.outDir));
     settings.devPath = parser.value(QStringLiteral("dev"));
@@ -163,7 +166,7 @@ int runFineTune(const QStringList& arguments) {
         if (!result.gatePassed) {
             std::printf("active: unchanged (the gate did not pass)\n");
         } else {
-            storage::Database db(settings.databasePath.toStdString());
+            storage::Database db(settings.databasePath.toStdString(), databaseOptions(settings.databasePath));
             ModelManager manager(db, settings.options.threads);
             QString error;
             if (!manager.activate(result.newVersionId, &error)) {

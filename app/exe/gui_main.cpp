@@ -1,6 +1,7 @@
 // fusioncoder: the coder's GUI. Argument parsing and wiring only; see interfaces.md for the switches that
 // scripts and tests use. Exit codes: 0 success, 2 bad usage or bad input, 1 other failures.
 #include "appsettings.h"
+#include "databaseunlock.h"
 #include "mainwindow.h"
 #include "modellocator.h"
 #include "noteeditor.h"
@@ -25,6 +26,12 @@ void filterMessages(QtMsgType type, const QMessageLogContext& context, const QSt
     if (type == QtWarningMsg && message == QLatin1String("This plugin does not support propagateSizeHints()"))
         return;
     g_defaultHandler(type, context, message);
+}
+
+// Platforms without a screen, where a dialog would wait for ever.
+bool isHeadless() {
+    const QString platform = QGuiApplication::platformName();
+    return platform == QLatin1String("offscreen") || platform == QLatin1String("minimal");
 }
 
 int fail(int code, const QString& message) {
@@ -57,6 +64,12 @@ int main(int argc, char* argv[]) {
         QStringLiteral("db"),
         QStringLiteral("Decision database (default: fusioncoder.sqlite in the application data directory)."),
         QStringLiteral("FILE"));
+    const QCommandLineOption encryptOption(
+        QStringLiteral("encrypt-db"),
+        QStringLiteral("Create the database as a new encrypted file (asks for its passphrase twice). An "
+                       "encrypted database asks for its passphrase when opened; scripts and runs without a "
+                       "screen give it in the environment variable FUSIONCODER_DB_PASSPHRASE (readable by "
+                       "other processes of the same user)."));
     const QCommandLineOption openOption(
         QStringLiteral("open"), QStringLiteral("Open this note (plain text in any common encoding, or PDF)."),
         QStringLiteral("FILE"));
@@ -100,9 +113,10 @@ int main(int argc, char* argv[]) {
         QStringLiteral("timeout"),
         QStringLiteral("Seconds a --screenshot/--quit run may take before it fails (default 120)."),
         QStringLiteral("SECONDS"), QStringLiteral("120"));
-    parser.addOptions({modelOption, dbOption, openOption, worklistOption, selectOption, acceptOption,
-                       addCodeOption, helpOverlayOption, exportDialogOption, settingsDialogOption,
-                       aboutOption, screenshotOption, quitOption, threadsOption, timeoutOption});
+    parser.addOptions({modelOption, dbOption, encryptOption, openOption, worklistOption, selectOption,
+                       acceptOption, addCodeOption, helpOverlayOption, exportDialogOption,
+                       settingsDialogOption, aboutOption, screenshotOption, quitOption, threadsOption,
+                       timeoutOption});
     if (!parser.parse(QApplication::arguments()))
         return fail(kBadUsage, parser.errorText());
     if (parser.isSet(QStringLiteral("help")))
@@ -145,6 +159,12 @@ int main(int argc, char* argv[]) {
             return fail(kFailure, QStringLiteral("cannot create the data directory %1").arg(dataDirectory));
         database = QDir(dataDirectory).absoluteFilePath(QStringLiteral("fusioncoder.sqlite"));
     }
+
+    // The passphrase of an encrypted database is needed before anything opens it.
+    const fc::ui::PassphrasePrompt prompt =
+        isHeadless() ? fc::ui::PassphrasePrompt() : fc::ui::passphraseDialogPrompt(nullptr, database);
+    if (!fc::ui::unlockDatabase(database, parser.isSet(encryptOption), prompt, &error))
+        return fail(kBadUsage, error);
 
     fc::ui::MainWindow window;
     window.resize(1400, 850);

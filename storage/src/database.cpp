@@ -1,5 +1,6 @@
 #include "fc/storage/database.h"
 
+#include "encryption.h"
 #include "migrations.h"
 #include "sqlite_error.h"
 #include "statement.h"
@@ -83,6 +84,7 @@ Database::Database(const std::string& path) : Database(path, DatabaseOptions()) 
 
 Database::Database(const std::string& path, const DatabaseOptions& options) : m_path(path) {
     const bool onDisk = !isInMemory(path);
+    detail::requireEncryptionSupport(options.passphrase, path);
     if (onDisk && !options.readOnly) {
         createPrivateFile(path);
         tightenPermissions(path);
@@ -98,6 +100,7 @@ Database::Database(const std::string& path, const DatabaseOptions& options) : m_
         throw StorageError(kind, detail::errorMessage(kind, path, "opening", detailText));
     }
     try {
+        detail::applyPassphrase(m_db, options.passphrase, path); // before anything reads the file
         sqlite3_extended_result_codes(m_db, 1);
         sqlite3_busy_timeout(m_db, options.busyTimeoutMs);
         if (!options.readOnly && isReadOnly()) {
@@ -105,8 +108,16 @@ Database::Database(const std::string& path, const DatabaseOptions& options) : m_
                                detail::errorMessage(StorageError::Kind::ReadOnly, path, "opening",
                                                     "the file or its folder is write-protected"));
         }
-        // The first read of the file: a file that is not a database fails here with Corrupt.
-        const int version = detail::readUserVersion(*this);
+        // The first read of the file: a file that is not a database, or that the passphrase does not
+        // decrypt, fails here.
+        int version = 0;
+        try {
+            version = detail::readUserVersion(*this);
+        } catch (const StorageError& error) {
+            if (error.kind() != StorageError::Kind::Corrupt)
+                throw;
+            detail::rethrowUnreadable(error, path, options.passphrase);
+        }
         if (version > latestSchemaVersion()) {
             throw StorageError(StorageError::Kind::TooNew,
                                detail::errorMessage(StorageError::Kind::TooNew, path, "opening",

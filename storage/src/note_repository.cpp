@@ -21,9 +21,12 @@ NoteRecord readNote(const detail::Statement& row) {
 std::int64_t NoteRepository::upsert(const std::string& text, const std::string& source) {
     const std::string digest = sha256Hex(text);
     Transaction transaction(m_db);
-    // The first source a text was seen with is kept.
-    detail::Statement insert(m_db, "INSERT INTO notes (sha256, text, source, created_at) VALUES (?, ?, ?, ?) "
-                                   "ON CONFLICT (sha256) DO NOTHING");
+    // The first source a text was seen with is kept. Not an UPSERT (ON CONFLICT ... DO NOTHING needs SQLite
+    // 3.24; SQLCipher 3.4 is SQLite 3.15), nor INSERT OR IGNORE (which would also hide CHECK failures): the
+    // transaction holds the write lock, so nothing can insert the same text between the test and the insert.
+    detail::Statement insert(m_db,
+                             "INSERT INTO notes (sha256, text, source, created_at) SELECT ?1, ?2, ?3, ?4 "
+                             "WHERE NOT EXISTS (SELECT 1 FROM notes WHERE sha256 = ?1)");
     insert.bindText(1, digest).bindText(2, text).bindText(3, source).bindText(4, currentUtcTimestamp()).run();
     detail::Statement select(m_db, "SELECT id FROM notes WHERE sha256 = ?");
     select.bindText(1, digest);

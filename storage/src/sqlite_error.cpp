@@ -3,15 +3,12 @@
 #include <sqlite3.h>
 
 namespace fc::storage::detail {
-namespace {
 
 std::string describeFile(const std::string& path) {
     if (path.empty() || path == ":memory:")
         return "the in-memory database";
     return "the database file '" + path + "'";
 }
-
-} // namespace
 
 StorageError::Kind errorKindOf(int resultCode) {
     switch (resultCode & 0xff) {
@@ -53,6 +50,9 @@ std::string errorMessage(StorageError::Kind kind, const std::string& path, const
     case StorageError::Kind::TooNew:
         return "Error " + action + " " + file + ": it was written by a newer fusioncoder" + suffix +
                ". Update fusioncoder or choose another database file.";
+    case StorageError::Kind::Encrypted:
+        return "Error " + action + " " + file + ": the database is encrypted: wrong or missing passphrase" +
+               suffix + ". Give the passphrase the database was created with.";
     case StorageError::Kind::CannotOpen:
         return "Error " + action + " " + file + ": it cannot be opened" + suffix +
                ". Check that the folder exists and that you may read and write it.";

@@ -8,6 +8,9 @@ struct sqlite3;
 
 namespace fc::storage::detail {
 
+// "the database file '<path>'", or "the in-memory database".
+std::string describeFile(const std::string& path);
+
 // The StorageError kind of a (primary or extended) SQLite result code.
 StorageError::Kind errorKindOf(int resultCode);
 

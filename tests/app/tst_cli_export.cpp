@@ -1,7 +1,7 @@
 // fusioncoder-cli export on a temporary database seeded through storage/: files written and re-imported,
-// --all to standard output, validation stopping an export, --validate, and bad usage (exit 2, one line on
-// stderr). Each run starts the CLI process (~0.4 s CPU: the model libraries load), so the cases are few; the
-// formats themselves are tested in depth by tst_export.
+// --all to standard output, validation stopping an export, --validate, bad usage (exit 2, one line on
+// stderr), and the passphrase of an encrypted database. Each run starts the CLI process (~0.4 s CPU: the
+// model libraries load), so the cases are few; the formats themselves are tested in depth by tst_export.
 #include "codecatalog.h"
 #include "exportservice.h"
 
@@ -26,8 +26,14 @@ struct Run {
     QByteArray err;
 };
 
-Run runCli(const QStringList& arguments) {
+// FUSIONCODER_DB_PASSPHRASE is set to `passphrase` for the run, or removed when it is empty.
+Run runCli(const QStringList& arguments, const QString& passphrase = QString()) {
     QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.remove(QStringLiteral("FUSIONCODER_DB_PASSPHRASE"));
+    if (!passphrase.isEmpty())
+        environment.insert(QStringLiteral("FUSIONCODER_DB_PASSPHRASE"), passphrase);
+    process.setProcessEnvironment(environment);
     process.start(QStringLiteral(FC_CLI_PATH), arguments);
     if (!process.waitForStarted())
         return {};
@@ -186,6 +192,64 @@ private Q_SLOTS:
                                 QStringLiteral("--catalogs"), kCatalogs});
         QVERIFY2(run.exitCode == 0, run.out.constData());
         QVERIFY(run.out.contains("1 charts, 0 errors, 0 warnings"));
+    }
+
+    // An encrypted --db needs its passphrase (--db-passphrase-file or FUSIONCODER_DB_PASSPHRASE): without
+    // one, or with a wrong one, exit 2 with a clear message. A build without SQLCipher says it cannot.
+    void encryptedDatabaseNeedsItsPassphrase() {
+        const QString db = path(QStringLiteral("encrypted.sqlite"));
+        const QString right = path(QStringLiteral("right.pass"));
+        const QString wrong = path(QStringLiteral("wrong.pass"));
+        for (const auto& [file, text] :
+             {std::pair{right, "open sesame\n"}, std::pair{wrong, "open sesam\n"}}) {
+            QFile f(file);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(text);
+        }
+        const QStringList args = {
+            QStringLiteral("export"), QStringLiteral("--db"), db, QStringLiteral("--catalogs"), kCatalogs,
+            QStringLiteral("--all")};
+        const QStringList withRight = args + QStringList{QStringLiteral("--db-passphrase-file"), right};
+        const QStringList withWrong = args + QStringList{QStringLiteral("--db-passphrase-file"), wrong};
+        if (!storage::encryptionSupported()) {
+            QFile f(db);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray(4096, '\x5a')); // what an encrypted database looks like to this build
+            f.close();
+            for (const QStringList& arguments : {args, withRight}) {
+                const Run run = runCli(arguments);
+                QCOMPARE(run.exitCode, 2);
+                QVERIFY2(run.err.contains("no encryption support"), run.err.constData());
+            }
+            return;
+        }
+        {
+            storage::DatabaseOptions options;
+            options.passphrase = "open sesame";
+            storage::Database database(db.toStdString(), options);
+            storage::DecisionRecord decision;
+            decision.noteId = storage::NoteRepository(database).upsert("Dolor escrotal izquierdo.", "test");
+            decision.code = "N44.8";
+            decision.system = "icd-10-cm";
+            decision.kind = storage::DecisionKind::Accepted;
+            decision.sequence = 1;
+            storage::DecisionRepository(database).record(decision);
+        }
+        Run run = runCli(args);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("the database is encrypted: wrong or missing passphrase"),
+                 run.err.constData());
+        QCOMPARE(run.err.count('\n'), 1);
+        run = runCli(withWrong);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("the database is encrypted: wrong or missing passphrase"),
+                 run.err.constData());
+        run = runCli(withRight);
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QVERIFY2(run.out.contains("N44.8"), run.out.constData());
+        run = runCli(args, QStringLiteral("open sesame"));
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QVERIFY2(run.out.contains("N44.8"), run.out.constData());
     }
 
     void badUsage_data() {

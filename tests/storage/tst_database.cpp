@@ -1,5 +1,6 @@
 // Database/Transaction: creation, migrations, file safety (permissions, corruption, locks, read-only files,
-// full disk) and durability of committed writes when the writing process is killed.
+// full disk), durability of committed writes when the writing process is killed, and encryption with a
+// passphrase (SQLCipher builds; other builds refuse a passphrase).
 #include "fc/storage/database.h"
 #include "fc/storage/repositories.h"
 
@@ -77,6 +78,20 @@ std::vector<char> randomBytes(std::size_t count, unsigned seed) {
     for (char& byte : bytes)
         byte = static_cast<char>(generator() & 0xff);
     return bytes;
+}
+
+[[maybe_unused]] std::string readFile(const std::string& path) { // used by the SQLCipher cases
+    QFile f(QString::fromStdString(path));
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    const QByteArray bytes = f.readAll();
+    return std::string(bytes.constData(), static_cast<std::size_t>(bytes.size()));
+}
+
+DatabaseOptions withPassphrase(const std::string& passphrase) {
+    DatabaseOptions options;
+    options.passphrase = passphrase;
+    return options;
 }
 
 void fillWithNotes(Database& db, int count) {
@@ -380,6 +395,159 @@ private Q_SLOTS:
         QVERIFY2(std::string(error->what()).find(path) != std::string::npos, error->what());
     }
 
+    void looksEncryptedTellsPlainFilesFromOthers() {
+        using fc::storage::looksEncrypted;
+        const std::string plain = file("plain.db");
+        { Database db(plain); }
+        QVERIFY(!looksEncrypted(plain));
+        QVERIFY(!looksEncrypted(file("missing.db")));
+        const std::string empty = file("empty.db");
+        writeBytes(empty, 0, {});
+        QVERIFY(!looksEncrypted(empty)); // a new database
+        const std::string other = file("other.db");
+        writeBytes(other, 0, randomBytes(4096, 17));
+        QVERIFY(looksEncrypted(other));
+        const std::string tiny = file("tiny.db");
+        writeBytes(tiny, 0, {'S', 'Q', 'L'});
+        QVERIFY(looksEncrypted(tiny));
+    }
+
+    // Without a passphrase a file that may be encrypted is refused as Corrupt (it may equally be damaged),
+    // and the message says what to do in either case.
+    void unreadableFileMentionsThePassphrase() {
+        const std::string path = file("unknown.db");
+        writeBytes(path, 0, randomBytes(8192, 19));
+        const auto error = errorOf([&] { Database db(path); });
+        QVERIFY(error.has_value());
+        const std::string message = error->what();
+        QVERIFY2(error->kind() == StorageError::Kind::Corrupt, message.c_str());
+        QVERIFY2(message.find("Move it aside") != std::string::npos, message.c_str());
+        QVERIFY2(message.find(fc::storage::encryptionSupported()
+                                  ? "wrong or missing passphrase"
+                                  : "no encryption support") != std::string::npos,
+                 message.c_str());
+    }
+
+#ifndef FC_HAVE_SQLCIPHER
+    void passphraseNeedsEncryptionSupport() {
+        QVERIFY(!fc::storage::encryptionSupported());
+        const std::string path = file("wants-encryption.db");
+        const auto error = errorOf([&] { Database db(path, withPassphrase("secret")); });
+        QVERIFY(error.has_value());
+        const std::string message = error->what();
+        QVERIFY2(error->kind() == StorageError::Kind::Generic, message.c_str());
+        QVERIFY2(message.find("no encryption support") != std::string::npos, message.c_str());
+        QVERIFY2(message.find(path) != std::string::npos, message.c_str());
+        QVERIFY2(!fileExists(path), "a refused passphrase must not create the file");
+    }
+#else
+    // A note's text is in neither the database nor its WAL; the file has no plain header; WAL, foreign keys
+    // and the integrity check work; the data comes back with the passphrase.
+    void encryptedDatabaseKeepsItsContentPrivate() {
+        QVERIFY(fc::storage::encryptionSupported());
+        const std::string path = file("encrypted.db");
+        const std::string secret = "Zebediah Quux, 57, admitted with acute necrotising pancreatitis";
+        {
+            Database db(path, withPassphrase("correct horse"));
+            fc::storage::NoteRepository(db).upsert(secret, "test");
+            fillWithNotes(db, 50);
+            QCOMPARE(queryText(db, "PRAGMA journal_mode"), std::string("wal"));
+            QCOMPARE(queryInt(db, "PRAGMA foreign_keys"), 1);
+            QVERIFY(fileExists(path + "-wal"));
+            QVERIFY(readFile(path + "-wal").find("Zebediah") == std::string::npos);
+            QVERIFY(readFile(path).find("Zebediah") == std::string::npos);
+            QCOMPARE(fileMode(path), mode_t(0600));
+        } // the last connection checkpoints the WAL into the file
+        const std::string bytes = readFile(path);
+        QVERIFY(bytes.size() > 4096);
+        QVERIFY(bytes.compare(0, 16, std::string("SQLite format 3\0", 16)) != 0);
+        QVERIFY(bytes.find("Zebediah") == std::string::npos);
+        QVERIFY(bytes.find("CREATE TABLE") == std::string::npos); // the schema is encrypted too
+        QVERIFY(fc::storage::looksEncrypted(path));
+
+        Database db(path, withPassphrase("correct horse"));
+        QCOMPARE(db.schemaVersion(), Database::latestSchemaVersion());
+        QCOMPARE(queryText(db, "PRAGMA integrity_check"), std::string("ok"));
+        QCOMPARE(queryText(db, "PRAGMA journal_mode"), std::string("wal"));
+        const auto note = fc::storage::NoteRepository(db).findByText(secret);
+        QVERIFY(note.has_value());
+        QCOMPARE(note->source, std::string("test"));
+        QCOMPARE(fc::storage::NoteRepository(db).count(), std::int64_t(51));
+        const auto error = errorOf([&] {
+            db.exec("INSERT INTO analyses (note_id, model_version, threshold) VALUES (12345, 'v1', 0.5)");
+        });
+        QVERIFY(error.has_value()); // foreign keys are enforced
+    }
+
+    void wrongOrMissingPassphraseIsRefused_data() {
+        QTest::addColumn<QString>("passphrase");
+        QTest::addColumn<bool>("readOnly");
+        QTest::addColumn<StorageError::Kind>("kind");
+        QTest::newRow("wrong") << "correct horsE" << false << StorageError::Kind::Encrypted;
+        QTest::newRow("wrong, read-only") << "battery staple" << true << StorageError::Kind::Encrypted;
+        QTest::newRow("missing") << "" << false << StorageError::Kind::Corrupt;
+    }
+
+    void wrongOrMissingPassphraseIsRefused() {
+        QFETCH(QString, passphrase);
+        QFETCH(bool, readOnly);
+        QFETCH(StorageError::Kind, kind);
+        const std::string path = file("locked-away.db");
+        {
+            Database db(path, withPassphrase("correct horse"));
+            fc::storage::NoteRepository(db).upsert("kept safe", "test");
+        }
+        const std::string before = readFile(path);
+        DatabaseOptions options = withPassphrase(passphrase.toStdString());
+        options.readOnly = readOnly;
+        const auto error = errorOf([&] { Database db(path, options); });
+        QVERIFY(error.has_value());
+        const std::string message = error->what();
+        QVERIFY2(error->kind() == kind, message.c_str());
+        QVERIFY2(message.find("the database is encrypted: wrong or missing passphrase") != std::string::npos,
+                 message.c_str());
+        QVERIFY2(message.find(path) != std::string::npos, message.c_str());
+        QVERIFY2(message.find('\n') == std::string::npos, message.c_str());
+        QVERIFY(readFile(path) == before);
+        QVERIFY(!fileExists(path + "-wal"));
+        QVERIFY(!fileExists(path + "-shm"));
+
+        Database db(path, withPassphrase("correct horse"));
+        QVERIFY(fc::storage::NoteRepository(db).findByText("kept safe").has_value());
+    }
+
+    // A wrong passphrase while the owner has the database open (its WAL live) fails cleanly too.
+    void wrongPassphraseBesideAnOpenConnection() {
+        const std::string path = file("shared.db");
+        Database owner(path, withPassphrase("owner's"));
+        fc::storage::NoteRepository(owner).upsert("in the WAL", "test");
+        const auto error = errorOf([&] { Database intruder(path, withPassphrase("guess")); });
+        QVERIFY(error.has_value());
+        QCOMPARE(error->kind(), StorageError::Kind::Encrypted);
+        fc::storage::NoteRepository(owner).upsert("still writable", "test");
+        QCOMPARE(fc::storage::NoteRepository(owner).count(), std::int64_t(2));
+        Database second(path, withPassphrase("owner's"));
+        QCOMPARE(fc::storage::NoteRepository(second).count(), std::int64_t(2));
+    }
+
+    void plainDatabaseWithPassphraseIsRefused() {
+        const std::string path = file("plain-with-key.db");
+        {
+            Database db(path);
+            fc::storage::NoteRepository(db).upsert("plain", "test");
+        }
+        const std::string before = readFile(path);
+        const auto error = errorOf([&] { Database db(path, withPassphrase("unneeded")); });
+        QVERIFY(error.has_value());
+        const std::string message = error->what();
+        QVERIFY2(error->kind() == StorageError::Kind::Encrypted, message.c_str());
+        QVERIFY2(message.find("not encrypted") != std::string::npos, message.c_str());
+        QVERIFY(readFile(path) == before);
+        Database db(path);
+        QVERIFY(fc::storage::NoteRepository(db).findByText("plain").has_value());
+    }
+#endif
+
     // A child process records decisions in a loop and reports each id after record() returned; it is killed
     // with SIGKILL mid-stream. Every reported decision must be in the reopened, intact database.
     void killedWriterLosesNoCommittedDecision() {
@@ -450,8 +618,10 @@ private Q_SLOTS:
 
         Database db(path); // runs integrity_check and throws Corrupt on damage
         QCOMPARE(queryText(db, "PRAGMA integrity_check"), std::string("ok"));
+        // Matched as text, not with json_extract: SQLCipher's SQLite (FC_SQLCIPHER) lacks the JSON functions.
+        // The audit entry of a decision starts with its id: {"decision_id":<id>,...}.
         Statement present(db, "SELECT COUNT(*) FROM decisions d JOIN audit_log a "
-                              "ON json_extract(a.details_json, '$.decision_id') = d.id WHERE d.id = ?");
+                              "ON a.details_json LIKE '{\"decision_id\":' || d.id || ',%' WHERE d.id = ?");
         for (std::int64_t id : committed) {
             present.reset();
             present.bindInt64(1, id);

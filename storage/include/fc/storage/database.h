@@ -11,9 +11,10 @@ struct sqlite3;
 namespace fc::storage {
 
 // Any SQLite failure. message() is one line meant for the user: what failed, on which file, and what to do.
+// Encrypted: the passphrase does not open the file (wrong, or given for a file that is not encrypted).
 class StorageError : public std::runtime_error {
 public:
-    enum class Kind { Generic, Corrupt, Locked, ReadOnly, DiskFull, TooNew, CannotOpen };
+    enum class Kind { Generic, Corrupt, Locked, ReadOnly, DiskFull, TooNew, CannotOpen, Encrypted };
     StorageError(Kind kind, const std::string& message) : std::runtime_error(message), m_kind(kind) {}
     Kind kind() const { return m_kind; }
 
@@ -35,14 +36,20 @@ struct DatabaseOptions {
     // power loss; it is faster for bulk writes.
     enum class Synchronous { Normal, Full };
     Synchronous synchronous = Synchronous::Full;
+    // SQLCipher passphrase. Empty: a plain SQLite file. Otherwise the connection is keyed with it before
+    // anything is read, so a new file is encrypted from its first page; a passphrase that does not open an
+    // existing file throws Encrypted and leaves the file as it was. A build without SQLCipher
+    // (FC_SQLCIPHER=OFF) throws Generic for any non-empty passphrase.
+    std::string passphrase;
 };
 
 class Database {
 public:
     // Opens or creates the file (0600), checks `PRAGMA integrity_check` (quick_check for files > 64 MiB),
     // and migrates the schema to the newest version, one transaction per version. ":memory:" works for tests.
-    // Throws StorageError: Corrupt (damaged or not a database: see moveAsideCorrupt), TooNew (written by a
-    // newer fusioncoder), ReadOnly (write-protected file), Locked, DiskFull, CannotOpen (e.g. missing
+    // Throws StorageError: Encrypted (see DatabaseOptions::passphrase), Corrupt (damaged or not a database,
+    // or an encrypted one opened without passphrase: see moveAsideCorrupt, looksEncrypted), TooNew (written
+    // by a newer fusioncoder), ReadOnly (write-protected file), Locked, DiskFull, CannotOpen (e.g. missing
     // folder). An existing file readable by group/others is tightened to 0600 (notes hold health
     // information).
     explicit Database(const std::string& path);
@@ -64,6 +71,14 @@ private:
     sqlite3* m_db = nullptr;
     std::string m_path;
 };
+
+// Whether this build can open encrypted databases (configured with FC_SQLCIPHER=ON).
+bool encryptionSupported();
+
+// Whether `path` is an existing, non-empty file that does not start with the plain SQLite header
+// ("SQLite format 3\0"): an encrypted database, or a file that is not a database at all (the two cannot be
+// told apart without the key). Applications use it to know when to ask for a passphrase.
+bool looksEncrypted(const std::string& path);
 
 // Renames a damaged database file (and its -wal/-shm companions) to "<path>.corrupt-<UTC time>" so that a new
 // database can be created at `path`; returns the new name of the main file. No connection to the file may be
