@@ -6,6 +6,7 @@
 // (including Ctrl-C, which stops between batches and registers nothing).
 #include "cli_common.h"
 #include "commands.h"
+#include "finetune_options.h"
 
 #include "codecatalog.h"
 #include "databasepassphrase.h"
@@ -79,22 +80,10 @@ int runFineTune(const QStringList& arguments) {
         {QStringLiteral("dev"),
          QStringLiteral("Original dev set (JSONL) for the gate (default: model.json's dev_data, if any)."),
          QStringLiteral("FILE")},
-        {QStringLiteral("replay"),
-         QStringLiteral("Original training notes (JSONL) mixed in so the model keeps what it knew."),
-         QStringLiteral("FILE")},
-        {QStringLiteral("epochs"), QStringLiteral("Passes over the examples (default 3)."),
-         QStringLiteral("N")},
-        {QStringLiteral("lr"), QStringLiteral("Adam learning rate (default 3e-4)."), QStringLiteral("X")},
-        {QStringLiteral("threads"), QStringLiteral("LibTorch threads (default: all cores)."),
-         QStringLiteral("N")},
-        {QStringLiteral("tolerance"),
-         QStringLiteral("Gate: allowed absolute drop of micro-F1 and P@k (default 0.01)."),
-         QStringLiteral("X")},
-        {QStringLiteral("keep-index"),
-         QStringLiteral("Do not add the reviewed notes to the model's neighbour index (retrieval models).")},
         {QStringLiteral("activate-if-better"),
          QStringLiteral("Make the new version the active one when it passes the gate.")},
     });
+    parser.addOptions(fineTuneCommandOptions());
     parseOrThrow(parser, arguments,
                  QStringLiteral("Fine-tunes a model on the coder's reviewed notes (accepted/added codes "
                                 "positive, rejected/removed negative, other labels masked), compares it with "
@@ -113,15 +102,7 @@ int runFineTune(const QStringList& arguments) {
     if (QFileInfo::exists(settings.outDir))
         throw UsageError(QStringLiteral("%1 already exists").arg(settings.outDir));
     settings.devPath = parser.value(QStringLiteral("dev"));
-    settings.options.replayPath = parser.value(QStringLiteral("replay")).toStdString();
-    settings.options.epochs = intValue(parser, QStringLiteral("epochs"), settings.options.epochs, 0, 100000);
-    settings.options.learningRate =
-        doubleValue(parser, QStringLiteral("lr"), settings.options.learningRate, 1e-12, 100.0);
-    settings.options.threads = intValue(parser, QStringLiteral("threads"), 0, 0, 256);
-    settings.options.updateNeighbourIndex = !parser.isSet(QStringLiteral("keep-index"));
-    settings.gate.threads = settings.options.threads;
-    settings.gate.tolerance =
-        doubleValue(parser, QStringLiteral("tolerance"), settings.gate.tolerance, 0.0, 1.0);
+    readFineTuneCommandOptions(parser, settings.options, settings.gate);
     QString catalogError;
     const QString catalogDir = CodeCatalog::locateDirectory(&catalogError);
     if (!catalogDir.isEmpty())

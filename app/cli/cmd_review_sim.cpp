@@ -12,6 +12,7 @@
 // Ctrl-C, which stops between batches).
 #include "cli_common.h"
 #include "commands.h"
+#include "finetune_options.h"
 
 #include "codecatalog.h"
 #include "finetunejob.h"
@@ -216,27 +217,15 @@ int runReviewSim(const QStringList& arguments) {
         {QStringLiteral("dev"),
          QStringLiteral("Original dev set (JSONL) for the gate; reviewed notes in it are left out."),
          QStringLiteral("FILE")},
-        {QStringLiteral("replay"),
-         QStringLiteral("The model's training notes (JSONL) mixed in so it keeps what it knew."),
-         QStringLiteral("FILE")},
-        {QStringLiteral("epochs"), QStringLiteral("Passes over the examples (default 3)."),
-         QStringLiteral("N")},
-        {QStringLiteral("lr"), QStringLiteral("Adam learning rate (default 3e-4)."), QStringLiteral("X")},
-        {QStringLiteral("threads"), QStringLiteral("LibTorch threads (default: all cores)."),
-         QStringLiteral("N")},
-        {QStringLiteral("tolerance"),
-         QStringLiteral("Gate: allowed absolute drop of micro-F1 and P@k (default 0.01)."),
-         QStringLiteral("X")},
         {QStringLiteral("keep-labels"),
          QStringLiteral("Do not add reviewed codes outside the model's label set as new labels.")},
-        {QStringLiteral("keep-index"),
-         QStringLiteral("Do not add the reviewed notes to the model's neighbour index (retrieval models).")},
         {QStringLiteral("out"),
          QStringLiteral("Directory for the fine-tuned model (must not exist; default: a temporary one, "
                         "removed at the end)."),
          QStringLiteral("DIR")},
         {QStringLiteral("json"), QStringLiteral("Print one JSON object instead of tables.")},
     });
+    parser.addOptions(fineTuneCommandOptions());
     parseOrThrow(
         parser, arguments,
         QStringLiteral("Simulates a coder who reviews labelled notes with a model (suggested gold "
@@ -257,17 +246,9 @@ int runReviewSim(const QStringList& arguments) {
     const int maxNotes = intValue(parser, QStringLiteral("notes"), 0, 1, 10000000);
     const double heldOutFraction = doubleValue(parser, QStringLiteral("held-out"), 0.2, 0.0, 1.0);
     FineTuneOptions options;
-    options.replayPath = parser.value(QStringLiteral("replay")).toStdString();
-    if (!options.replayPath.empty() && !QFileInfo(parser.value(QStringLiteral("replay"))).isFile())
-        throw UsageError(QStringLiteral("no replay file at %1").arg(parser.value(QStringLiteral("replay"))));
-    options.epochs = intValue(parser, QStringLiteral("epochs"), options.epochs, 0, 100000);
-    options.learningRate = doubleValue(parser, QStringLiteral("lr"), options.learningRate, 1e-12, 100.0);
-    options.threads = intValue(parser, QStringLiteral("threads"), 0, 0, 256);
-    options.extendLabels = !parser.isSet(QStringLiteral("keep-labels"));
-    options.updateNeighbourIndex = !parser.isSet(QStringLiteral("keep-index"));
     GateOptions gate;
-    gate.threads = options.threads;
-    gate.tolerance = doubleValue(parser, QStringLiteral("tolerance"), gate.tolerance, 0.0, 1.0);
+    readFineTuneCommandOptions(parser, options, gate);
+    options.extendLabels = !parser.isSet(QStringLiteral("keep-labels"));
     // An existing directory would be replaced by fineTune(): never risk a model the user keeps there.
     const QString outOption = parser.value(QStringLiteral("out"));
     if (!outOption.isEmpty() && QFileInfo::exists(outOption))
