@@ -1,5 +1,6 @@
 // fusioncoder-cli finetune: a registered, gated version from stored decisions (exit 0, the comparison
 // table on stdout), and the bad-input exits (2): an existing --out, a database without reviewed notes.
+#include "../support/tiny_fusion.h"
 #include "fc/model/dataset.h"
 #include "fc/model/training.h"
 #include "fc/storage/database.h"
@@ -68,20 +69,7 @@ void TstCliFineTune::initTestCase() {
     QVERIFY(m_dir.isValid());
     const auto docs = notes();
     saveDataset(m_dir.filePath("dev.jsonl").toStdString(), docs);
-    TrainOptions options = presetOptions("fusion");
-    options.network.embeddingDim = 16;
-    options.network.filterSizes = {3, 5};
-    options.network.filterMaps = 8;
-    options.network.ffnDim = 32;
-    options.network.maxTokens = 64;
-    options.learningRate = 3e-3;
-    options.maxEpochs = 2;
-    options.minDocumentFrequency = 1;
-    options.threads = 1;
-    options.criterion = "map";
-    options.modelName = "tiny";
-    options.modelVersion = "1";
-    fc::train(options, docs, docs, m_dir.filePath("base").toStdString());
+    fc::train(fc::testing::tinyFusionOptions(), docs, docs, m_dir.filePath("base").toStdString());
 
     storage::Database db(m_dir.filePath("fc.db").toStdString());
     storage::NoteRepository repository(db);

@@ -1,6 +1,7 @@
 // fusioncoder-cli review-sim as scripts see it: a tiny model reviews a synthetic dataset, is fine-tuned on
 // the simulated decisions and gated; the JSON's counts must add up to what the dataset implies, and bad input
 // exits 2 with one line on stderr.
+#include "../support/tiny_fusion.h"
 #include "fc/model/dataset.h"
 #include "fc/model/training.h"
 
@@ -81,20 +82,7 @@ void TstCliReviewSim::initTestCase() {
         doc.codes.erase(std::remove(doc.codes.begin(), doc.codes.end(), "GAMMA"), doc.codes.end());
         train.push_back(doc);
     }
-    TrainOptions options = presetOptions("fusion");
-    options.network.embeddingDim = 16;
-    options.network.filterSizes = {3, 5};
-    options.network.filterMaps = 8;
-    options.network.ffnDim = 32;
-    options.network.maxTokens = 64;
-    options.learningRate = 3e-3;
-    options.maxEpochs = 2;
-    options.minDocumentFrequency = 1;
-    options.threads = 1;
-    options.criterion = "map";
-    options.modelName = "tiny";
-    options.modelVersion = "1";
-    fc::train(options, train, train, path("base").toStdString());
+    fc::train(fc::testing::tinyFusionOptions(), train, train, path("base").toStdString());
     QFile empty(path("empty.jsonl"));
     QVERIFY(empty.open(QIODevice::WriteOnly));
 }

@@ -1,6 +1,7 @@
 // FineTuneJob: the whole Learn pipeline on a tiny random model and a temporary database of decisions:
 // the run row, the registered version (parent = the base registered on the way), no staging left behind,
 // and a cancelled run registers nothing.
+#include "../support/tiny_fusion.h"
 #include "finetunejob.h"
 
 #include "fc/model/dataset.h"
@@ -39,20 +40,7 @@ void tinyModel(const QString& dir) {
         }
         docs.push_back(doc);
     }
-    TrainOptions options = presetOptions("fusion");
-    options.network.embeddingDim = 16;
-    options.network.filterSizes = {3, 5};
-    options.network.filterMaps = 8;
-    options.network.ffnDim = 32;
-    options.network.maxTokens = 64;
-    options.learningRate = 3e-3;
-    options.maxEpochs = 2;
-    options.minDocumentFrequency = 1;
-    options.threads = 1;
-    options.criterion = "map";
-    options.modelName = "tiny";
-    options.modelVersion = "1";
-    fc::train(options, docs, docs, dir.toStdString());
+    fc::train(fc::testing::tinyFusionOptions(), docs, docs, dir.toStdString());
 }
 
 // Twelve reviewed notes: ALPHA accepted when the note says "alpha" and rejected otherwise, BETA the other

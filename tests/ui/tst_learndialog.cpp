@@ -2,6 +2,7 @@
 // dialog fills the comparison, Activate follows the gate and switches the engine, Roll back returns to the
 // base; Insights shows the stored statistics. With FC_SCREENSHOT_DIR set, both dialogs are saved there as
 // learn-dialog.png and insights-dialog.png.
+#include "../support/tiny_fusion.h"
 #include "insightsdialog.h"
 #include "learndialog.h"
 #include "modelmanager.h"
@@ -71,20 +72,7 @@ private:
 void TstLearnDialog::initTestCase() {
     QVERIFY(m_dir.isValid());
     const auto docs = notes();
-    TrainOptions options = presetOptions("fusion");
-    options.network.embeddingDim = 16;
-    options.network.filterSizes = {3, 5};
-    options.network.filterMaps = 8;
-    options.network.ffnDim = 32;
-    options.network.maxTokens = 64;
-    options.learningRate = 3e-3;
-    options.maxEpochs = 2;
-    options.minDocumentFrequency = 1;
-    options.threads = 1;
-    options.criterion = "map";
-    options.modelName = "tiny";
-    options.modelVersion = "1";
-    fc::train(options, docs, docs, m_dir.filePath("base").toStdString());
+    fc::train(fc::testing::tinyFusionOptions(), docs, docs, m_dir.filePath("base").toStdString());
 
     m_db = m_dir.filePath("fc.db");
     storage::Database db(m_db.toStdString());
