@@ -5,6 +5,7 @@
 #include "fc/model/tokenizer.h"
 #include "fc/model/unicode.h"
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 
@@ -66,6 +67,51 @@ std::vector<float> DescriptionMatcher::match(std::string_view utf8Text) const {
     for (auto& score : scores)
         score = std::min(score, 1.0f); // float sums of shares may pass 1 by an ulp
     return scores;
+}
+
+std::vector<std::vector<EvidenceSpan>> DescriptionMatcher::mentions(const std::vector<Token>& tokens,
+                                                                    const std::vector<std::size_t>& labels,
+                                                                    float minShare) const {
+    std::vector<std::vector<EvidenceSpan>> result(labels.size());
+    std::unordered_map<std::uint32_t, std::size_t> slot; // label -> its entry in `labels`
+    for (std::size_t i = 0; i < labels.size(); ++i)
+        slot.emplace(static_cast<std::uint32_t>(labels[i]), i);
+    // Per wanted label, the tokens that are description words, in text order, with the word's share.
+    struct Hit {
+        std::size_t token;
+        float share;
+    };
+    std::vector<std::vector<Hit>> hits(labels.size());
+    for (std::size_t t = 0; t < tokens.size(); ++t) {
+        const auto it = m_wordLabels.find(tokens[t].text);
+        if (it == m_wordLabels.end())
+            continue;
+        for (const auto& [label, share] : it->second)
+            if (const auto s = slot.find(label); s != slot.end())
+                hits[s->second].push_back({t, share});
+    }
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        auto& spans = result[i];
+        const auto& h = hits[i];
+        for (std::size_t first = 0; first < h.size();) {
+            std::size_t last = first;
+            // One other token may sit between two description words ("diabetes with renal failure").
+            while (last + 1 < h.size() && h[last + 1].token <= h[last].token + 2)
+                ++last;
+            std::set<std::string> words; // a word repeated in the run counts once
+            float share = 0.0f;
+            for (std::size_t k = first; k <= last; ++k)
+                if (words.insert(tokens[h[k].token].text).second)
+                    share += h[k].share;
+            if (share >= minShare)
+                spans.push_back({tokens[h[first].token].begin, tokens[h[last].token].end,
+                                 static_cast<double>(std::min(share, 1.0f))});
+            first = last + 1;
+        }
+        std::stable_sort(spans.begin(), spans.end(),
+                         [](const EvidenceSpan& a, const EvidenceSpan& b) { return a.weight > b.weight; });
+    }
+    return result;
 }
 
 std::unordered_map<std::string, std::string> DescriptionMatcher::readDescriptions(const std::string& path) {

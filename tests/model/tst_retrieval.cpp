@@ -108,6 +108,37 @@ private Q_SLOTS:
         QCOMPARE(fc::DescriptionMatcher::readDescriptions(path.toStdString()).size(), std::size_t{2});
     }
 
+    // Mentions: runs of consecutive description words, weighted by the share of the description they cover;
+    // a run below the minimum share is no mention; strongest first.
+    void descriptionMentions() {
+        const auto index = fc::NeighbourIndex::build(corpus());
+        const std::vector<std::string> labels{"I20.9", "E11.22", "R50.9"};
+        const std::unordered_map<std::string, std::string> descriptions{
+            {"I20.9", "Angina pectoris"},
+            {"E11.22", "Type 2 diabetes with renal failure"},
+            {"R50.9", "Fever"}};
+        const auto matcher = fc::DescriptionMatcher::build(labels, descriptions, index);
+        const auto tokens = fc::tokenize("Renal failure; no angina. Diabetes with renal failure, fever.");
+        const auto m = matcher.mentions(tokens, {1, 0, 2}, 0.25f);
+        QCOMPARE(m.size(), std::size_t{3});
+        // E11.22: "diabetes with renal failure" (26..53) covers every content word; "Renal failure" (0..13)
+        // only part of them.
+        QVERIFY(m[0].size() >= 2);
+        QCOMPARE(std::make_pair(m[0][0].begin, m[0][0].end),
+                 std::make_pair(std::int64_t{26}, std::int64_t{53}));
+        QCOMPARE(std::make_pair(m[0][1].begin, m[0][1].end),
+                 std::make_pair(std::int64_t{0}, std::int64_t{13}));
+        QVERIFY(m[0][0].weight > m[0][1].weight && m[0][1].weight >= 0.25);
+        // I20.9: "angina" alone; "pectoris" never occurs in the notes, so it holds half of the IDF mass.
+        QCOMPARE(m[1].size(), std::size_t{1});
+        QCOMPARE(std::make_pair(m[1][0].begin, m[1][0].end),
+                 std::make_pair(std::int64_t{18}, std::int64_t{24}));
+        QVERIFY(std::abs(m[1][0].weight - 0.5) < 1e-6);
+        QCOMPARE(m[2].size(), std::size_t{1}); // "fever"
+        // With a higher minimum, the half-mention of angina is none.
+        QVERIFY(matcher.mentions(tokens, {0}, 0.6f)[0].empty());
+    }
+
     void codeCountsCountNotes() {
         const auto counts = fc::NeighbourIndex::build(corpus()).codeCounts();
         QCOMPARE(counts.at("R50.9"), std::size_t{2});
@@ -275,6 +306,15 @@ private Q_SLOTS:
             const float vote = votes.count(code.code) ? votes.at(code.code) : 0.0f;
             const float expected = 0.5f * network.at(code.code) + 0.5f * (vote + 0.5f * m[y]) / 1.5f;
             QVERIFY2(std::abs(code.score - expected) < 1e-5f, code.code.c_str());
+            // The mention of the code's description comes first in its evidence ("Fever", "pneumonia").
+            if (code.code == "R50.9" || code.code == "J18.9") {
+                QVERIFY(!code.evidence.empty());
+                const auto& first = code.evidence.front();
+                QCOMPARE(first.weight, 1.0);
+                QCOMPARE(std::make_pair(first.begin, first.end),
+                         code.code == "R50.9" ? std::make_pair(std::int64_t{0}, std::int64_t{5})
+                                              : std::make_pair(std::int64_t{35}, std::int64_t{44}));
+            }
         }
 
         // Automatic choice: every weight of the grid is tried and the best dev MAP wins.

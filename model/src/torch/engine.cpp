@@ -10,8 +10,8 @@
 #include "torch/checkpoint.h"
 
 #include <algorithm>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -21,6 +21,31 @@
 namespace fc {
 
 namespace {
+
+// A mention must cover at least this share of the description's IDF mass: one function word is not one.
+constexpr float kMentionMinShare = 0.25f;
+
+// The description mentions first (strongest first), then the attention passages that overlap none of them, at
+// most `max` spans in all.
+std::vector<EvidenceSpan> mentionsFirst(const std::vector<EvidenceSpan>& mentions,
+                                        const std::vector<EvidenceSpan>& attention, std::size_t max) {
+    std::vector<EvidenceSpan> spans;
+    for (const auto& m : mentions)
+        if (spans.size() < max)
+            spans.push_back(m);
+    const std::size_t mentioned = spans.size();
+    for (const auto& a : attention) {
+        if (spans.size() >= max)
+            break;
+        const bool overlaps =
+            std::any_of(spans.begin(), spans.begin() + static_cast<std::ptrdiff_t>(mentioned),
+                        [&](const EvidenceSpan& m) { return a.begin < m.end && m.begin < a.end; });
+        if (!overlaps)
+            spans.push_back(a);
+    }
+    return spans;
+}
+
 constexpr std::size_t kEvidenceTopCodes = 50;
 constexpr std::size_t kEvidenceMaxCodes = 200;
 } // namespace
@@ -193,17 +218,36 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
     if (options.evidence && total > 0 && options.maxEvidenceSpans > 0) {
         auto evidenceOptions = m_impl->evidence;
         evidenceOptions.maxSpans = options.maxEvidenceSpans;
+        std::vector<std::size_t> ranks; // the codes that get evidence, best first
         for (std::size_t r = 0; r < labels && r < kEvidenceMaxCodes; ++r) {
             if (r >= kEvidenceTopCodes && prediction.codes[r].score < info.threshold)
                 break;
+            ranks.push_back(r);
+        }
+        // A model whose score mixes in the description match also shows where the note mentions the code's
+        // description: that mention moved the score more than the network's attention did (docs/MODELS.md).
+        std::vector<std::vector<EvidenceSpan>> mentions;
+        if (m_impl->retrieval.enabled() && m_impl->retrieval.mode == "mix" &&
+            m_impl->retrieval.descriptionWeight > 0.0f) {
+            std::vector<std::size_t> described;
+            for (const auto r : ranks)
+                described.push_back(order[r]);
+            mentions = m_impl->descriptions.mentions(tokens, described, kMentionMinShare);
+        }
+        for (std::size_t i = 0; i < ranks.size(); ++i) {
+            const auto r = ranks[i];
             const auto y = order[r];
             const auto w = bestWindow[y];
             const auto row = attention[static_cast<std::size_t>(w)][static_cast<std::int64_t>(y)];
             const auto begin = w * window;
             const auto length = std::min(window, total - begin);
-            prediction.codes[r].evidence =
+            auto spans =
                 extractEvidence(row.data_ptr<float>(), static_cast<std::size_t>(row.size(0)),
                                 tokens.data() + begin, static_cast<std::size_t>(length), evidenceOptions);
+            prediction.codes[r].evidence =
+                mentions.empty()
+                    ? std::move(spans)
+                    : mentionsFirst(mentions[i], spans, static_cast<std::size_t>(options.maxEvidenceSpans));
         }
     }
     return prediction;

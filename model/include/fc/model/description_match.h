@@ -4,6 +4,8 @@
 // assigned from explicit mentions, this alone ranks codes better than the nearest-neighbour vote
 // (docs/MODELS.md); it is the second part of a model's retrieval component (modelfiles.h RetrievalOptions).
 #include "fc/model/neighbours.h"
+#include "fc/model/prediction.h"
+#include "fc/model/tokenizer.h"
 
 #include <string>
 #include <string_view>
@@ -24,6 +26,13 @@ public:
 
     // Per label (build()'s order), in [0, 1].
     std::vector<float> match(std::string_view utf8Text) const;
+
+    // Where the note mentions each of `labels` (build()'s indices): runs of the label's description words (at
+    // most one other token between two of them), each weighted by the share of the description's IDF mass its
+    // distinct words cover; runs below minShare are dropped (a lone function word of a description is not a
+    // mention). Spans in code points, strongest first (ties: text order). One vector per entry of `labels`.
+    std::vector<std::vector<EvidenceSpan>>
+    mentions(const std::vector<Token>& tokens, const std::vector<std::size_t>& labels, float minShare) const;
 
     // `code<TAB>description` lines; throws ModelError naming the file and line when it is unreadable or a
     // line has no tab or is not valid UTF-8.

@@ -10,7 +10,10 @@ namespace fc {
 struct EvidenceSpan {
     std::int64_t begin = 0;
     std::int64_t end = 0;
-    double weight = 0.0; // share of the code's attention mass that fell on this span, in (0, 1]
+    // In (0, 1]: for a passage of the network's attention, the share of the code's attention mass on it; for
+    // a mention of the code's description (models whose score mixes in the description match, listed first),
+    // the share of the description's IDF mass the mention covers.
+    double weight = 0.0;
 };
 
 struct CodeScore {
