@@ -1,6 +1,7 @@
 // fc::fineTune and fc::compareModels on a tiny synthetic task: ALPHA/BETA/GAMMA iff the note says
 // "alpha"/"beta"/"gamma"; the coder's reviews add a new code DELTA iff the note says "delta" (a word the base
 // model saw only as filler). A small Fusion is trained first, then a simulated coder reviews its suggestions.
+#include "../support/tiny_fusion.h"
 #include "fc/model/dataset.h"
 #include "fc/model/engine.h"
 #include "fc/model/errors.h"
@@ -59,19 +60,10 @@ std::vector<Document> syntheticNotes(int n, std::uint32_t seed, int codeCount, b
 }
 
 TrainOptions smallFusion() {
-    TrainOptions options = presetOptions("fusion");
-    options.network.embeddingDim = 16;
-    options.network.filterSizes = {3, 5};
-    options.network.filterMaps = 8;
-    options.network.ffnDim = 32;
-    options.network.maxTokens = 64;
+    TrainOptions options = fc::testing::tinyFusionOptions();
     options.network.dropout = 0.1;
-    options.learningRate = 3e-3;
     options.batchSize = 8;
     options.maxEpochs = 8;
-    options.minDocumentFrequency = 1;
-    options.threads = 1;
-    options.criterion = "map";
     options.modelName = "synthetic";
     options.modelVersion = "base";
     return options;

@@ -1,5 +1,6 @@
 // fc::train and fc::evaluateModel on a tiny synthetic task: code ALPHA iff the note says "alpha", BETA iff
 // "beta", GAMMA iff "gamma". A small Fusion must learn it within a few epochs on one thread.
+#include "../support/tiny_fusion.h"
 #include "fc/model/dataset.h"
 #include "fc/model/errors.h"
 #include "fc/model/evaluation.h"
@@ -53,18 +54,10 @@ std::vector<Document> syntheticNotes(int n, std::uint32_t seed) {
 
 // A Fusion small enough to train in about a second per few epochs.
 TrainOptions smallFusion() {
-    TrainOptions options = presetOptions("fusion");
-    options.network.embeddingDim = 16;
-    options.network.filterSizes = {3, 5};
-    options.network.filterMaps = 8;
-    options.network.ffnDim = 32;
-    options.network.maxTokens = 64;
+    TrainOptions options = fc::testing::tinyFusionOptions();
     options.network.dropout = 0.1;
-    options.learningRate = 3e-3;
     options.batchSize = 8;
-    options.minDocumentFrequency = 1;
-    options.threads = 1;
-    options.criterion = "map";
+    options.maxEpochs = presetOptions("fusion").maxEpochs; // each test sets its own
     options.modelName = "synthetic";
     options.modelVersion = "test";
     return options;
