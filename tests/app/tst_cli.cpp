@@ -241,6 +241,19 @@ private Q_SLOTS:
         QCOMPARE(tsv.readAll(), QByteArray("N44.8\tdolor escrotal\n"));
     }
 
+    // A damaged 11 KB checkpoint whose pickle declares a 4 GB string: refused before LibTorch's unpickler
+    // reserves the 4 GB (fuzz_import_pytorch found it; peak memory went from 4.2 GB to 170 MB).
+    void importPytorchRefusesAPickleDeclaringMoreThanItHolds() {
+        const QString damaged =
+            QStringLiteral(FC_SOURCE_DIR "/fuzz/regressions/import_pytorch/pickle-declares-4gb-string");
+        const Run run = runCli({QStringLiteral("import-pytorch"), QStringLiteral("--state-dict"), damaged,
+                                QStringLiteral("--vocab"), modelDir() + QStringLiteral("/vocab.txt"),
+                                QStringLiteral("--labels"), modelDir() + QStringLiteral("/labels.txt"),
+                                QStringLiteral("--out"), m_dir.filePath(QStringLiteral("never"))});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("declares 4211081268 bytes, past the end of the"), run.err.constData());
+    }
+
     void importPytorchRoundTripsOurOwnWeights() {
         // weights.pt is a PyTorch zip tensor dictionary under the authors' names, so importing it with our
         // vocabulary and labels must reproduce the model's scores exactly.

@@ -3,6 +3,7 @@
 #include "fc/model/errors.h"
 #include "fc/model/unicode.h"
 #include "fc/model/vocabulary.h"
+#include "pickle_scan.h"
 #include "torch/bounded_read_adapter.h"
 #include "torch/checkpoint.h"
 #include "torch/state_dict_reader.h"
@@ -468,6 +469,18 @@ std::vector<std::pair<std::string, torch::Tensor>> readTensorFile(const std::str
                              "with torch.save(torch.load(f), f2)");
         throw ModelError(path + ": not a PyTorch checkpoint (no zip archive header)");
     }
+    std::string pickleProblem; // checked before LibTorch's unpickler allocates what the pickle declares
+    try {
+        caffe2::serialize::PyTorchStreamReader reader(std::make_shared<BoundedReadAdapter>(bytes));
+        if (reader.hasRecord("data.pkl")) {
+            const auto [pickle, size] = reader.getRecord("data.pkl");
+            pickleProblem = picklePastItsEnd(static_cast<const char*>(pickle.get()), size);
+        }
+    } catch (const std::exception&) {
+        // A damaged zip: the readers below say so.
+    }
+    if (!pickleProblem.empty())
+        throw ModelError(path + ": truncated or corrupt PyTorch archive (" + pickleProblem + ")");
     torch::IValue value;
     try {
         // torch::pickle_load, but through a reader that cannot run past the end of a damaged archive.
