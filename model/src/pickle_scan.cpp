@@ -1,5 +1,6 @@
-// picklePastItsEnd (pickle_scan.h). Opcodes: CPython Lib/pickletools.py, protocols 2-4, the subset that
-// torch.save and LibTorch's pickler write (the same subset state_dict_reader.cpp interprets).
+// picklePastItsEnd (pickle_scan.h). Opcodes: CPython Lib/pickletools.py, protocols 2-5: the subset that
+// torch.save and LibTorch's pickler write (the one state_dict_reader.cpp interprets) and every opcode whose
+// argument carries a length.
 #include "pickle_scan.h"
 
 #include <cstdint>
@@ -65,10 +66,30 @@ std::string picklePastItsEnd(const char* data, std::size_t size) {
                 return "the pickle ends inside an opcode";
             argument = 1 + lengthAt(pos, 1);
             break;
-        case 'X': // BINUNICODE: 4-byte length
+        case 'C':
+        case 'U': // SHORT_BINBYTES, SHORT_BINSTRING: 1-byte length
+            if (pos + 1 > size)
+                return "the pickle ends inside an opcode";
+            argument = 1 + lengthAt(pos, 1);
+            break;
+        case 'X':
+        case 'B':
+        case 'T': // BINUNICODE, BINBYTES, BINSTRING: 4-byte length
             if (pos + 4 > size)
                 return "the pickle ends inside an opcode";
             argument = 4 + lengthAt(pos, 4);
+            break;
+        case 0x8d:
+        case 0x8e:
+        case 0x96: // BINUNICODE8, BINBYTES8, BYTEARRAY8: 8-byte length
+            if (pos + 8 > size)
+                return "the pickle ends inside an opcode";
+            argument = lengthAt(pos, 8);
+            if (argument > size)
+                return "an opcode at byte " + std::to_string(pos - 1) + " declares " +
+                       std::to_string(argument) + " bytes, past the end of the " + std::to_string(size) +
+                       "-byte pickle";
+            argument += 8;
             break;
         case 'c': { // GLOBAL: two newline-terminated lines
             for (int line = 0; line < 2; ++line) {
