@@ -103,6 +103,11 @@ std::string picklePastItsEnd(const char* data, std::size_t size) {
         default:
             return {}; // not one of PyTorch's opcodes: the unpickler judges
         }
+        if ((op == 'r' || op == 'j') && argument <= size - pos && lengthAt(pos, 4) > size)
+            // Memo indices count the objects stored so far; LibTorch reserves room up to twice the index.
+            return "a memo index at byte " + std::to_string(pos - 1) + " (" +
+                   std::to_string(lengthAt(pos, 4)) + ") exceeds what a " + std::to_string(size) +
+                   "-byte pickle can hold";
         if (argument > size - pos)
             return "an opcode at byte " + std::to_string(pos - 1) + " declares " + std::to_string(argument) +
                    " bytes, past the end of the " + std::to_string(size) + "-byte pickle";

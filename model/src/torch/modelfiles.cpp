@@ -501,7 +501,20 @@ std::vector<std::pair<std::string, torch::Tensor>> readTensorFile(const std::str
     for (const auto& item : value.toGenericDict()) {
         if (!item.key().isString() || !item.value().isTensor())
             throw ModelError(path + ": expected a dictionary of name -> tensor (a state_dict)");
-        out.emplace_back(item.key().toStringRef(), item.value().toTensor());
+        const torch::Tensor& t = item.value().toTensor();
+        // LibTorch's unpickler does not check a tensor against its storage: a damaged archive gives a tensor
+        // whose elements lie beyond its (possibly empty) storage, and the first read of it crashes.
+        if (t.numel() > 0) {
+            std::int64_t last = t.storage_offset();
+            for (std::int64_t d = 0; d < t.dim(); ++d)
+                last += (t.size(d) - 1) * t.stride(d);
+            const auto needed = static_cast<std::uint64_t>(last + 1) * t.element_size();
+            if (!t.has_storage() || t.storage().data() == nullptr || t.storage_offset() < 0 ||
+                needed > t.storage().nbytes())
+                throw ModelError(path + ": truncated or corrupt PyTorch archive (tensor '" +
+                                 item.key().toStringRef() + "' exceeds its storage)");
+        }
+        out.emplace_back(item.key().toStringRef(), t);
     }
     return out;
 }
