@@ -18,7 +18,6 @@
 #include <QFileInfo>
 
 #include <atomic>
-#include <chrono>
 #include <csignal>
 #include <cstdio>
 
@@ -113,26 +112,13 @@ int runFineTune(const QStringList& arguments) {
 
     std::signal(SIGINT, onFineTuneInterrupt);
     std::signal(SIGTERM, onFineTuneInterrupt);
-    using Clock = std::chrono::steady_clock;
-    auto lastLine = Clock::now() - std::chrono::seconds(10);
+    FineTuneProgressPrinter progress;
     const FineTuneJobResult result =
-        runFineTunePipeline(settings, g_interrupted, [&](const FineTuneJobProgress& p) {
-            if (!p.message.isEmpty()) {
+        runFineTunePipeline(settings, g_interrupted, [&progress](const FineTuneJobProgress& p) {
+            if (!p.message.isEmpty())
                 printProgress(p.message);
-                return;
-            }
-            const bool epochEnd = p.phase == QLatin1String("train") && p.examplesDone == p.examples;
-            if (p.phase != QLatin1String("train") ||
-                (!epochEnd && Clock::now() - lastLine < std::chrono::seconds(5)))
-                return;
-            lastLine = Clock::now();
-            printProgress(QStringLiteral("epoch %1/%2: %3/%4 examples, loss %5, eta %6 s")
-                              .arg(p.epoch)
-                              .arg(p.epochs)
-                              .arg(p.examplesDone)
-                              .arg(p.examples)
-                              .arg(p.loss, 0, 'g', 5)
-                              .arg(p.etaSeconds, 0, 'f', 0));
+            else if (p.phase == QLatin1String("train"))
+                progress.print(p.epoch, p.epochs, p.examplesDone, p.examples, p.loss, p.etaSeconds);
         });
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);

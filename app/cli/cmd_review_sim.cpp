@@ -315,19 +315,10 @@ int runReviewSim(const QStringList& arguments) {
     FineTuneCallbacks callbacks;
     callbacks.cancel = &g_interrupted;
     callbacks.message = [](const std::string& line) { printProgress(QString::fromStdString(line)); };
-    auto lastLine = Clock::now() - std::chrono::seconds(10);
-    callbacks.progress = [&](const FineTuneProgress& p) {
-        const bool epochEnd = p.examplesDone == p.examples;
-        if (!epochEnd && Clock::now() - lastLine < std::chrono::seconds(5))
-            return;
-        lastLine = Clock::now();
-        printProgress(QStringLiteral("epoch %1/%2: %3/%4 examples, loss %5, eta %6 s")
-                          .arg(p.epoch)
-                          .arg(p.epochs)
-                          .arg(p.examplesDone)
-                          .arg(p.examples)
-                          .arg(p.loss, 0, 'g', 5)
-                          .arg(p.etaSeconds, 0, 'f', 0));
+    FineTuneProgressPrinter progress;
+    callbacks.progress = [&progress](const FineTuneProgress& p) {
+        progress.print(p.epoch, p.epochs, static_cast<long long>(p.examplesDone),
+                       static_cast<long long>(p.examples), p.loss, p.etaSeconds);
     };
     const double rssBeforeFineTune = peakRssMb();
     const auto fineTuneStarted = Clock::now();

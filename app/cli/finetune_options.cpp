@@ -38,4 +38,19 @@ void readFineTuneCommandOptions(const QCommandLineParser& parser, FineTuneOption
     gate.tolerance = doubleValue(parser, QStringLiteral("tolerance"), gate.tolerance, 0.0, 1.0);
 }
 
+void FineTuneProgressPrinter::print(int epoch, int epochs, long long examplesDone, long long examples,
+                                    double loss, double etaSeconds) {
+    const auto now = std::chrono::steady_clock::now();
+    if (examplesDone != examples && now - m_lastLine < std::chrono::seconds(5))
+        return;
+    m_lastLine = now;
+    printProgress(QStringLiteral("epoch %1/%2: %3/%4 examples, loss %5, eta %6 s")
+                      .arg(epoch)
+                      .arg(epochs)
+                      .arg(examplesDone)
+                      .arg(examples)
+                      .arg(loss, 0, 'g', 5)
+                      .arg(etaSeconds, 0, 'f', 0));
+}
+
 } // namespace fc::cli
