@@ -2,6 +2,7 @@
 // --all to standard output, validation stopping an export, --validate, bad usage (exit 2, one line on
 // stderr), and the passphrase of an encrypted database. Each run starts the CLI process (~0.4 s CPU: the
 // model libraries load), so the cases are few; the formats themselves are tested in depth by tst_export.
+#include "../support/cli_run.h"
 #include "codecatalog.h"
 #include "exportservice.h"
 
@@ -20,27 +21,15 @@ using namespace fc;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = fc::testing::CliRun;
 
 // FUSIONCODER_DB_PASSPHRASE is set to `passphrase` for the run, or removed when it is empty.
 Run runCli(const QStringList& arguments, const QString& passphrase = QString()) {
-    QProcess process;
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.remove(QStringLiteral("FUSIONCODER_DB_PASSPHRASE"));
     if (!passphrase.isEmpty())
         environment.insert(QStringLiteral("FUSIONCODER_DB_PASSPHRASE"), passphrase);
-    process.setProcessEnvironment(environment);
-    process.start(QStringLiteral(FC_CLI_PATH), arguments);
-    if (!process.waitForStarted())
-        return {};
-    process.closeWriteChannel();
-    process.waitForFinished(60000);
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAllStandardOutput(), process.readAllStandardError()};
+    return fc::testing::runCli(arguments, {}, 60000, environment);
 }
 
 const QString kCatalogs = QStringLiteral(FC_SOURCE_DIR "/resources/catalogs");

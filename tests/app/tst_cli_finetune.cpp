@@ -1,5 +1,6 @@
 // fusioncoder-cli finetune: a registered, gated version from stored decisions (exit 0, the comparison
 // table on stdout), and the bad-input exits (2): an existing --out, a database without reviewed notes.
+#include "../support/cli_run.h"
 #include "../support/tiny_fusion.h"
 #include "fc/model/dataset.h"
 #include "fc/model/training.h"
@@ -17,18 +18,10 @@ using namespace fc;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QString out, err;
-};
+using Run = fc::testing::CliRun;
 
 Run cli(const QStringList& arguments) {
-    QProcess process;
-    process.start(QStringLiteral(FC_CLI_PATH), arguments);
-    process.waitForFinished(60000);
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
+    return fc::testing::runCli(arguments, {}, 60000);
 }
 
 // 16 notes: ALPHA iff "alpha", BETA iff "beta".
@@ -99,11 +92,11 @@ void TstCliFineTune::finetunesGatesAndActivates() {
                          QStringLiteral("2"), QStringLiteral("--lr"), QStringLiteral("1e-4"),
                          QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--tolerance"),
                          QStringLiteral("1"), QStringLiteral("--activate-if-better")});
-    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
-    QVERIFY(run.out.contains(QLatin1String("held-out reviewed notes")));
-    QVERIFY(run.out.contains(QLatin1String("original dev set")));
-    QVERIFY(run.out.contains(QLatin1String("gate: passed"))); // tolerance 1: nothing can fail it
-    QVERIFY(run.err.contains(QLatin1String("epoch 2/2")));
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QVERIFY(run.out.contains("held-out reviewed notes"));
+    QVERIFY(run.out.contains("original dev set"));
+    QVERIFY(run.out.contains("gate: passed")); // tolerance 1: nothing can fail it
+    QVERIFY(run.err.contains("epoch 2/2"));
     QVERIFY(QDir(out).exists());
     QVERIFY(!QDir(out + QStringLiteral(".staging")).exists());
 
@@ -123,12 +116,12 @@ void TstCliFineTune::badInputExitsTwo() {
                    QStringLiteral("--db"), m_dir.filePath("fc.db"), QStringLiteral("--out"),
                    m_dir.filePath("base")});
     QCOMPARE(run.exitCode, 2);
-    QVERIFY(run.err.contains(QLatin1String("already exists")));
+    QVERIFY(run.err.contains("already exists"));
     run = cli({QStringLiteral("finetune"), QStringLiteral("--model"), m_dir.filePath("base"),
                QStringLiteral("--db"), m_dir.filePath("empty.db"), QStringLiteral("--out"),
                m_dir.filePath("never")});
     QCOMPARE(run.exitCode, 2);
-    QVERIFY(run.err.contains(QLatin1String("no reviewed notes")));
+    QVERIFY(run.err.contains("no reviewed notes"));
     QVERIFY(!QDir(m_dir.filePath("never")).exists());
 }
 

@@ -1,6 +1,7 @@
 // fusioncoder-cli review-sim as scripts see it: a tiny model reviews a synthetic dataset, is fine-tuned on
 // the simulated decisions and gated; the JSON's counts must add up to what the dataset implies, and bad input
 // exits 2 with one line on stderr.
+#include "../support/cli_run.h"
 #include "../support/tiny_fusion.h"
 #include "fc/model/dataset.h"
 #include "fc/model/training.h"
@@ -20,17 +21,10 @@ using namespace fc;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out, err;
-};
+using Run = fc::testing::CliRun;
 
 Run cli(const QStringList& arguments) {
-    QProcess process;
-    process.start(QStringLiteral(FC_CLI_PATH), arguments);
-    process.waitForFinished(60000);
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAllStandardOutput(), process.readAllStandardError()};
+    return fc::testing::runCli(arguments, {}, 60000);
 }
 
 // ALPHA iff "alpha", BETA iff "beta"; every third note also has GAMMA, a code the model never saw, so the

@@ -1,5 +1,7 @@
 // fusioncoder-cli train and eval as scripts see them: a tiny model trained from dataset files through a JSON
 // config, the summary and metric names on stdout, exit code 2 with one line on stderr for bad input.
+#include "../support/cli_run.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -8,22 +10,8 @@
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run runCli(const QStringList& arguments) {
-    QProcess process;
-    process.start(QStringLiteral(FC_CLI_PATH), arguments);
-    if (!process.waitForStarted())
-        return {};
-    process.closeWriteChannel();
-    process.waitForFinished(120000);
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAllStandardOutput(), process.readAllStandardError()};
-}
+using Run = fc::testing::CliRun;
+using fc::testing::runCli;
 
 void writeFile(const QString& path, const QByteArray& content) {
     QFile file(path);

@@ -2,6 +2,7 @@
 // dialog fills the comparison, Activate follows the gate and switches the engine, Roll back returns to the
 // base; Insights shows the stored statistics. With FC_SCREENSHOT_DIR set, both dialogs are saved there as
 // learn-dialog.png and insights-dialog.png.
+#include "../support/screenshot.h"
 #include "../support/tiny_fusion.h"
 #include "insightsdialog.h"
 #include "learndialog.h"
@@ -39,13 +40,7 @@ std::vector<Document> notes() {
     return docs;
 }
 
-void saveScreenshot(QWidget& widget, const char* name) {
-    const QByteArray dir = qgetenv("FC_SCREENSHOT_DIR");
-    if (dir.isEmpty())
-        return;
-    QDir().mkpath(QString::fromLocal8Bit(dir));
-    QVERIFY(widget.grab().save(QDir(QString::fromLocal8Bit(dir)).filePath(QString::fromLatin1(name))));
-}
+using fc::testing::saveScreenshot;
 
 QPushButton* button(QWidget& parent, const QString& text) {
     for (auto* b : parent.findChildren<QPushButton*>())

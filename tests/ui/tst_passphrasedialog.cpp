@@ -2,6 +2,7 @@
 // unlockDatabase (when it asks, a wrong passphrase asked again, cancel, FUSIONCODER_DB_PASSPHRASE, headless
 // runs). The cases that open encrypted files run in builds with SQLCipher (FC_SQLCIPHER=ON). With
 // FC_SCREENSHOT_DIR set, the dialog after a wrong passphrase is saved there as passphrase.png.
+#include "../support/screenshot.h"
 #include "databasepassphrase.h"
 #include "databaseunlock.h"
 #include "decisionservice.h"
@@ -25,13 +26,7 @@ using namespace fc::ui;
 
 namespace {
 
-void saveScreenshot(QWidget& widget, const char* name) {
-    const QByteArray dir = qgetenv("FC_SCREENSHOT_DIR");
-    if (dir.isEmpty())
-        return;
-    QDir().mkpath(QString::fromLocal8Bit(dir));
-    QVERIFY(widget.grab().save(QDir(QString::fromLocal8Bit(dir)).filePath(QString::fromLatin1(name))));
-}
+using fc::testing::saveScreenshot;
 
 // A prompt that gives `answers` in turn (nullopt = cancel) and records what it was asked.
 struct ScriptedPrompt {
