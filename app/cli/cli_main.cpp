@@ -5,6 +5,7 @@
 
 #include "fc/model/errors.h"
 #include "fc/storage/database.h"
+#include "process_tuning.h"
 
 #include <QCoreApplication>
 
@@ -62,6 +63,8 @@ void printUsage(std::FILE* out) {
 } // namespace
 
 int main(int argc, char** argv) {
+    // First: allocator, OpenMP wait policy and BLAS kernels (may re-execute the process once).
+    fc::tuneProcess(argv);
     // A full disk or RLIMIT_FSIZE must surface as a write error (EFBIG) the writers report, not kill us.
     std::signal(SIGXFSZ, SIG_IGN);
     QCoreApplication app(argc, argv);

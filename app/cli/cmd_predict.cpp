@@ -44,6 +44,8 @@ int runPredict(const QStringList& arguments) {
     PredictOptions options;
     options.evidence = !parser.isSet(QStringLiteral("no-evidence"));
     const Prediction prediction = engine->predict(text, options);
+    if (prediction.insufficientText)
+        throw UsageError(QStringLiteral("%1: %2").arg(source, QString::fromUtf8(insufficientTextMessage())));
 
     // Descriptions come from the bundled catalogs of the systems this model predicts; without catalogs the
     // codes are still listed, with an empty description and a warning.

@@ -5,6 +5,7 @@
 #include "mainwindow.h"
 #include "modellocator.h"
 #include "noteeditor.h"
+#include "process_tuning.h"
 #include "scriptedsession.h"
 
 #include <QApplication>
@@ -42,6 +43,8 @@ int fail(int code, const QString& message) {
 } // namespace
 
 int main(int argc, char* argv[]) {
+    // First: allocator, OpenMP wait policy and BLAS kernels (may re-execute the process once).
+    fc::tuneProcess(argv);
     g_defaultHandler = qInstallMessageHandler(filterMessages);
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("fusioncoder"));

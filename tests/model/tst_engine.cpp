@@ -328,6 +328,108 @@ private Q_SLOTS:
         QVERIFY2(!error.contains('\n'), qPrintable("multi-line error: " + error));
     }
 
+    // Streaming (issue #14): the engine keeps only each code's best window. Its scores and evidence equal
+    // those of scoring every window as a note of its own and taking, per code, the first window with the
+    // highest score (the unbounded reference), with the evidence spans shifted to the window's offset.
+    void streamingMatchesPerWindowReference() {
+        const auto engine = fc::Engine::load(m_model.toStdString(), 1);
+        std::vector<std::string> windowTexts;
+        std::string note;
+        std::vector<std::int64_t> windowOffsets;
+        for (int w = 0; w < 6; ++w) {
+            std::string text;
+            const int count = w == 5 ? 7 : 16; // five full windows of 16 tokens and a shorter last one
+            for (int i = 0; i < count; ++i)
+                text += (i ? " " : "") + words()[static_cast<std::size_t>((w * 3 + i * i + i) % 10)];
+            if (!note.empty())
+                note += " ";
+            windowOffsets.push_back(static_cast<std::int64_t>(note.size()));
+            note += text;
+            windowTexts.push_back(text);
+        }
+        std::map<std::string, fc::CodeScore> reference;
+        for (std::size_t w = 0; w < windowTexts.size(); ++w) {
+            for (auto c : engine->predict(windowTexts[w]).codes) {
+                for (auto& span : c.evidence) {
+                    span.begin += windowOffsets[w];
+                    span.end += windowOffsets[w];
+                }
+                const auto it = reference.find(c.code);
+                if (it == reference.end() || c.score > it->second.score)
+                    reference[c.code] = c;
+            }
+        }
+        const auto p = engine->predict(note);
+        QCOMPARE(p.windows, std::int64_t(6));
+        QCOMPARE(p.codes.size(), reference.size());
+        for (const auto& c : p.codes) {
+            const auto& r = reference.at(c.code);
+            QCOMPARE(c.score, r.score); // same windows, same batch of 1: bit-identical
+            QCOMPARE(c.evidence.size(), r.evidence.size());
+            for (std::size_t i = 0; i < c.evidence.size(); ++i) {
+                QCOMPARE(c.evidence[i].begin, r.evidence[i].begin);
+                QCOMPARE(c.evidence[i].end, r.evidence[i].end);
+                QCOMPARE(c.evidence[i].weight, r.evidence[i].weight);
+            }
+        }
+    }
+
+    // Batching full windows changes only float rounding; progress reports every batch; cancelling from the
+    // progress callback stops before the next batch.
+    void batchedWindowsProgressAndCancel() {
+        const auto engine = fc::Engine::load(m_model.toStdString(), 1);
+        std::string note;
+        for (int i = 0; i < 16 * 7 + 5; ++i)
+            note += words()[static_cast<std::size_t>((i * 7 + i / 5) % 10)] + " ";
+        const auto single = engine->predict(note);
+        fc::PredictOptions batched;
+        batched.windowBatch = 3;
+        std::vector<std::pair<std::int64_t, std::int64_t>> reports;
+        batched.progress = [&](std::int64_t done, std::int64_t total) { reports.emplace_back(done, total); };
+        const auto p = engine->predict(note, batched);
+        QCOMPARE(p.windows, std::int64_t(8));
+        // 7 full windows in batches of 3, 3, 1, then the short last window alone.
+        const std::vector<std::pair<std::int64_t, std::int64_t>> expected{{3, 8}, {6, 8}, {7, 8}, {8, 8}};
+        QCOMPARE(reports, expected);
+        std::map<std::string, float> scores;
+        for (const auto& c : single.codes)
+            scores[c.code] = c.score;
+        for (const auto& c : p.codes)
+            QVERIFY2(std::fabs(c.score - scores.at(c.code)) < 1e-5f, c.code.c_str());
+
+        std::atomic<bool> cancel{false};
+        int calls = 0;
+        fc::PredictOptions cancelling;
+        cancelling.progress = [&](std::int64_t, std::int64_t) {
+            ++calls;
+            cancel = true;
+        };
+        QVERIFY_THROWS_EXCEPTION(fc::Cancelled, engine->predict(note, cancelling, &cancel));
+        QCOMPARE(calls, 1);
+    }
+
+    // A note without a word the model knows is flagged instead of being scored from the codes' priors.
+    void insufficientText_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("insufficient");
+        QTest::addColumn<int>("known");
+        QTest::newRow("empty") << QString() << true << 0;
+        QTest::newRow("numbers") << QStringLiteral("12, 345 -- 6.7") << true << 0;
+        QTest::newRow("unknown words") << QStringLiteral("%PDF-1.4 garbage zzz") << true << 0;
+        QTest::newRow("one known word") << QStringLiteral("fever") << false << 1;
+        QTest::newRow("a sentence") << QStringLiteral("acute renal failure, no fever") << false << 4;
+    }
+    void insufficientText() {
+        QFETCH(QString, text);
+        QFETCH(bool, insufficient);
+        QFETCH(int, known);
+        const auto engine = fc::Engine::load(m_model.toStdString(), 1);
+        const auto p = engine->predict(text.toStdString());
+        QCOMPARE(p.insufficientText, insufficient);
+        QCOMPARE(p.knownTokens, std::int64_t(known));
+        QCOMPARE(p.codes.size(), std::size_t(5)); // still ranked, for evaluations
+    }
+
     void slowBlasWarningNamesTheFix() {
         const auto warning = fc::slowBlasWarning();
         if (!warning.empty())

@@ -151,40 +151,76 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
     prediction.tokens = total;
     prediction.windows = total == 0 ? 1 : (total + window - 1) / window;
     prediction.truncated = prediction.windows > 1;
+    const auto unk = m_impl->vocabulary.unkId();
+    prediction.knownTokens =
+        std::count_if(ids.begin(), ids.end(), [&](std::int64_t id) { return id > 0 && id != unk; });
+    prediction.insufficientText = prediction.knownTokens < kMinKnownTokens;
 
+    // Streaming over windows (bounded memory): per code, its best score so far and, when evidence is wanted,
+    // the attention row of the window that gave it; everything else of a window is dropped after it.
     std::vector<float> best(labels, -1.0f);
     std::vector<float> bestLogit(labels, 0.0f); // the logit of `best`, kept exact for the prior mode
     std::vector<std::int64_t> bestWindow(labels, 0);
-    std::vector<torch::Tensor> attention; // per window [Y, P], kept only when evidence is wanted
+    const bool wantEvidence = options.evidence && total > 0 && options.maxEvidenceSpans > 0;
+    // [labels, maxPositions]: code y's attention in its best window. Sized by the first window, the longest.
+    std::vector<float> bestRows;
+    std::int64_t maxPositions = 0;
+    std::vector<std::int64_t> bestRowLength(labels, 0);
+    const auto batchSize = static_cast<std::int64_t>(std::max(1, options.windowBatch));
     {
         torch::InferenceMode inference;
-        for (std::int64_t w = 0; w < prediction.windows; ++w) {
+        for (std::int64_t first = 0; first < prediction.windows;) {
             if (cancel && cancel->load())
                 throw Cancelled();
-            const auto begin = w * window;
+            const auto begin = first * window;
             const auto length = std::max<std::int64_t>(1, std::min(window, total - begin));
-            auto input = torch::zeros({1, length}, torch::kInt64);
+            // Windows of one batch share a length: only full windows are batched; a shorter last one goes
+            // alone.
+            std::int64_t count = 1;
+            if (length == window)
+                count = std::max<std::int64_t>(1, std::min(batchSize, (total - begin) / window));
+            auto input = torch::zeros({count, length}, torch::kInt64);
             if (total > 0)
-                std::copy_n(ids.begin() + begin, length, input.data_ptr<std::int64_t>());
+                std::copy_n(ids.begin() + begin, count * length, input.data_ptr<std::int64_t>());
             const auto out = m_impl->network->forward(input);
-            const auto logits = out.logits[0].contiguous();
+            const auto logits = out.logits.contiguous();
             const auto scores = torch::sigmoid(logits).contiguous();
-            const auto* s = scores.data_ptr<float>();
-            const auto* l = logits.data_ptr<float>();
-            for (std::size_t y = 0; y < labels; ++y) {
-                // Damaged but finite weights can overflow inside the network (inf - inf): refuse the model
-                // rather than show NaN confidences.
-                if (!std::isfinite(s[y]))
-                    throw ModelError(info.directory + ": the network produced an invalid score (NaN) for " +
-                                     info.labels[y] + "; the weights are damaged");
-                if (s[y] > best[y]) {
-                    best[y] = s[y];
-                    bestLogit[y] = l[y];
-                    bestWindow[y] = w;
+            const auto attention = wantEvidence ? out.attention.contiguous() : torch::Tensor();
+            for (std::int64_t b = 0; b < count; ++b) {
+                const auto w = first + b;
+                const auto* s = scores.data_ptr<float>() + b * static_cast<std::int64_t>(labels);
+                const auto* l = logits.data_ptr<float>() + b * static_cast<std::int64_t>(labels);
+                const auto positions = wantEvidence ? attention.size(2) : 0;
+                const float* rows =
+                    wantEvidence ? attention.data_ptr<float>() + b * attention.size(1) * positions : nullptr;
+                if (wantEvidence && bestRows.empty()) {
+                    maxPositions = positions;
+                    bestRows.assign(labels * static_cast<std::size_t>(maxPositions), 0.0f);
+                }
+                for (std::size_t y = 0; y < labels; ++y) {
+                    // Damaged but finite weights can overflow inside the network (inf - inf): refuse the
+                    // model rather than show NaN confidences.
+                    if (!std::isfinite(s[y]))
+                        throw ModelError(info.directory +
+                                         ": the network produced an invalid score (NaN) for " +
+                                         info.labels[y] + "; the weights are damaged");
+                    if (s[y] > best[y]) {
+                        best[y] = s[y];
+                        bestLogit[y] = l[y];
+                        bestWindow[y] = w;
+                        if (wantEvidence) {
+                            const auto kept = std::min<std::int64_t>(positions, maxPositions);
+                            std::copy_n(rows + static_cast<std::int64_t>(y) * positions, kept,
+                                        bestRows.begin() + static_cast<std::ptrdiff_t>(
+                                                               y * static_cast<std::size_t>(maxPositions)));
+                            bestRowLength[y] = kept;
+                        }
+                    }
                 }
             }
-            if (options.evidence && total > 0)
-                attention.push_back(out.attention[0].contiguous());
+            first += count;
+            if (options.progress)
+                options.progress(first, prediction.windows);
         }
     }
     if (cancel && cancel->load())
@@ -215,7 +251,7 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
         prediction.codes[r].score = best[order[r]];
     }
 
-    if (options.evidence && total > 0 && options.maxEvidenceSpans > 0) {
+    if (wantEvidence) {
         auto evidenceOptions = m_impl->evidence;
         evidenceOptions.maxSpans = options.maxEvidenceSpans;
         std::vector<std::size_t> ranks; // the codes that get evidence, best first
@@ -238,12 +274,12 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
             const auto r = ranks[i];
             const auto y = order[r];
             const auto w = bestWindow[y];
-            const auto row = attention[static_cast<std::size_t>(w)][static_cast<std::int64_t>(y)];
+            const float* row = bestRows.data() + y * static_cast<std::size_t>(maxPositions);
             const auto begin = w * window;
             const auto length = std::min(window, total - begin);
             auto spans =
-                extractEvidence(row.data_ptr<float>(), static_cast<std::size_t>(row.size(0)),
-                                tokens.data() + begin, static_cast<std::size_t>(length), evidenceOptions);
+                extractEvidence(row, static_cast<std::size_t>(bestRowLength[y]), tokens.data() + begin,
+                                static_cast<std::size_t>(length), evidenceOptions);
             prediction.codes[r].evidence =
                 mentions.empty()
                     ? std::move(spans)

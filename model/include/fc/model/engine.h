@@ -12,6 +12,7 @@
 #include "fc/model/prediction.h"
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -49,6 +50,17 @@ struct PredictOptions {
     // A note without tokens is scored as a single PAD token (the network needs n >= 1); it gets no evidence.
     // Evidence is extracted for the 50 best-scoring codes plus every code scoring at least the model's
     // threshold, at most 200 codes; other codes get none (keeps a 8,921-label model cheap).
+    //
+    // Memory is bounded for any note length (issue #14): windows are scored one batch at a time and only
+    // each code's best score and the attention row of its best window are kept (at most labels x positions
+    // of one window), so a 2,000,000-word note needs no more than a 2,500-token one beyond its tokens.
+
+    // Full windows scored per forward pass (>= 1). 1 reproduces the authors' evaluation exactly; larger
+    // batches agree to float rounding (~1e-6).
+    int windowBatch = 1;
+    // Called on the predicting thread after each batch of windows with (windows done, windows in all); may
+    // be empty. Must be cheap and must not throw.
+    std::function<void(std::int64_t done, std::int64_t total)> progress;
 };
 
 class Engine {

@@ -27,6 +27,21 @@ struct Prediction {
     bool truncated = false;       // true when the note exceeded one model window (see Engine::predict)
     std::int64_t windows = 1;     // number of model windows the note was scored in
     std::vector<CodeScore> codes; // every label, sorted by score descending (ties: label order)
+    // In-vocabulary tokens (words the model knows). Additive, issue #14.
+    std::int64_t knownTokens = 0;
+    // True when the note has fewer than kMinKnownTokens in-vocabulary words (an empty note, a note of numbers
+    // or of words the model never saw, binary junk read as text): the scores then come from the codes'
+    // priors (the network's biases), not from the note, and callers show insufficientTextMessage() instead
+    // of suggestions. `codes` is still filled (evaluations rank every note).
+    bool insufficientText = false;
 };
+
+// Fewer in-vocabulary words than this and a note gets no suggestions (Prediction::insufficientText). One
+// known word is enough: a coder who types "hypertension" expects I10, and the attention then sits on it.
+constexpr std::int64_t kMinKnownTokens = 1;
+// What the CLI and the GUI say for such a note.
+inline const char* insufficientTextMessage() {
+    return "not enough text to suggest codes (the note has no word the model knows)";
+}
 
 } // namespace fc
