@@ -4,10 +4,15 @@
 #include "cli_common.h"
 #include "commands.h"
 
+#include "process_tuning.h"
+
 #include "fc/model/benchmark.h"
 
+#include <QCoreApplication>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 
 #include <cstdio>
 #include <fstream>
@@ -44,6 +49,54 @@ QJsonObject latencyJson(const LatencyStats& s) {
                        {QStringLiteral("runs"), s.runs}};
 }
 
+QJsonObject tuningJson() {
+    const auto& t = processTuningReport();
+    return QJsonObject{{QStringLiteral("allocator_tuned"), t.allocatorTuned},
+                       {QStringLiteral("omp_wait_policy"), QString::fromStdString(t.waitPolicy)},
+                       {QStringLiteral("openblas_core"), QString::fromStdString(processOpenblasCore())},
+                       {QStringLiteral("openblas_override"), QString::fromStdString(t.coreOverride)},
+                       {QStringLiteral("cpu_family"), detectCpu().family},
+                       {QStringLiteral("cpu_model"), detectCpu().model}};
+}
+
+// bench/compare_pytorch.py: next to the executable's source tree (build/<preset>/app/exe) or installed.
+QString findCompareScript(const QString& given) {
+    if (!given.isEmpty())
+        return given;
+    const QString exe = QCoreApplication::applicationDirPath();
+    for (const QString& candidate : {exe + QStringLiteral("/../../../../bench/compare_pytorch.py"),
+                                     exe + QStringLiteral("/../share/fusioncoder/bench/compare_pytorch.py")})
+        if (QFileInfo::exists(candidate))
+            return QFileInfo(candidate).canonicalFilePath();
+    throw UsageError(QStringLiteral("bench --compare-pytorch: bench/compare_pytorch.py not found; pass "
+                                    "--pytorch-script PATH"));
+}
+
+// Runs the authors' network in Debian's PyTorch with the same note length, labels, threads and runs, and
+// the same OpenBLAS kernels and wait policy as this process (the environment this process runs with).
+QJsonObject runPytorchReference(const QString& script, const BenchmarkOptions& o, int threads) {
+    QProcess python;
+    auto environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("OMP_WAIT_POLICY"), QStringLiteral("PASSIVE"));
+    const auto core = processOpenblasCore();
+    if (!core.empty() && !environment.contains(QStringLiteral("OPENBLAS_CORETYPE")))
+        environment.insert(QStringLiteral("OPENBLAS_CORETYPE"), QString::fromStdString(core));
+    python.setProcessEnvironment(environment);
+    python.start(QStringLiteral("python3"),
+                 {script, QStringLiteral("--json"), QStringLiteral("--tokens"), QString::number(o.tokens),
+                  QStringLiteral("--labels"), QString::number(o.labels), QStringLiteral("--threads"),
+                  QString::number(threads), QStringLiteral("--runs"), QString::number(o.runs),
+                  QStringLiteral("--vocabulary"), QString::number(o.vocabularySize)});
+    if (!python.waitForStarted() || !python.waitForFinished(-1) || python.exitCode() != 0)
+        throw std::runtime_error(
+            "bench --compare-pytorch: " + script.toStdString() +
+            " failed (needs python3-torch): " + python.readAllStandardError().trimmed().toStdString());
+    const auto json = QJsonDocument::fromJson(python.readAllStandardOutput().trimmed()).object();
+    if (!json.contains(QStringLiteral("median_ms")))
+        throw std::runtime_error("bench --compare-pytorch: the reference printed no result");
+    return json;
+}
+
 QJsonObject resultJson(const BenchmarkResult& r, double loadBefore, double loadAfter) {
     const auto& f = r.flops;
     QJsonObject flops{{QStringLiteral("total"), f.total() / 1e9},
@@ -78,6 +131,7 @@ QJsonObject resultJson(const BenchmarkResult& r, double loadBefore, double loadA
         {QStringLiteral("cpu"), QString::fromStdString(cpuModel())},
         {QStringLiteral("load_average_before"), loadBefore},
         {QStringLiteral("load_average_after"), loadAfter},
+        {QStringLiteral("process_tuning"), tuningJson()},
     };
     if (r.options.training) {
         json.insert(QStringLiteral("train_batch"), r.options.trainBatch);
@@ -141,6 +195,13 @@ int runBench(const QStringList& arguments) {
         {QStringLiteral("train-steps"), QStringLiteral("Timed training steps (default 3)."),
          QStringLiteral("K")},
         {QStringLiteral("json"), QStringLiteral("Print JSON instead of a table.")},
+        {QStringLiteral("compare-pytorch"),
+         QStringLiteral("Also time the authors' network in Debian's PyTorch (bench/compare_pytorch.py, "
+                        "python3-torch) in the same run and print the ratio.")},
+        {QStringLiteral("pytorch-script"),
+         QStringLiteral("Path of compare_pytorch.py (default: found next to "
+                        "the build or install)."),
+         QStringLiteral("PATH")},
     });
     parseOrThrow(
         parser, arguments,
@@ -160,14 +221,45 @@ int runBench(const QStringList& arguments) {
     const double loadBefore = loadAverage();
     const auto result =
         runBenchmark(options, [](const std::string& m) { printProgress(QString::fromStdString(m)); });
+    QJsonObject reference;
+    if (parser.isSet(QStringLiteral("compare-pytorch"))) {
+        const QString script = findCompareScript(parser.value(QStringLiteral("pytorch-script")));
+        printProgress(QStringLiteral("the authors' network in PyTorch (%1)").arg(script));
+        reference = runPytorchReference(script, options, result.threads);
+    }
     const double loadAfter = loadAverage();
-    if (parser.isSet(QStringLiteral("json")))
-        std::fputs(QJsonDocument(resultJson(result, loadBefore, loadAfter))
-                       .toJson(QJsonDocument::Indented)
-                       .constData(),
-                   stdout);
-    else
+    auto json = resultJson(result, loadBefore, loadAfter);
+    if (!reference.isEmpty()) {
+        // > 1: fusioncoder is faster. The minimum is the figure least disturbed by other load.
+        reference.insert(QStringLiteral("speedup_median"),
+                         reference.value(QStringLiteral("median_ms")).toDouble() / result.inference.medianMs);
+        reference.insert(QStringLiteral("speedup_min"),
+                         reference.value(QStringLiteral("min_ms")).toDouble() / result.inference.minMs);
+        json.insert(QStringLiteral("pytorch_reference"), reference);
+    }
+    if (parser.isSet(QStringLiteral("json"))) {
+        std::fputs(QJsonDocument(json).toJson(QJsonDocument::Indented).constData(), stdout);
+    } else {
         printTable(result, loadBefore, loadAfter);
+        const auto t = json.value(QStringLiteral("process_tuning")).toObject();
+        std::printf(
+            "  process                  malloc %s, OMP_WAIT_POLICY=%s, OpenBLAS core %s%s, cpuid family %d\n",
+            t.value(QStringLiteral("allocator_tuned")).toBool() ? "tuned" : "default",
+            qPrintable(t.value(QStringLiteral("omp_wait_policy")).toString()),
+            qPrintable(t.value(QStringLiteral("openblas_core")).toString()),
+            t.value(QStringLiteral("openblas_override")).toString().isEmpty() ? "" : " (override)",
+            t.value(QStringLiteral("cpu_family")).toInt());
+        if (!reference.isEmpty())
+            std::printf(
+                "  PyTorch %s reference     median %.2f ms, min %.2f ms (OpenBLAS %s): fusioncoder is "
+                "%.2fx faster (median), %.2fx (min)\n",
+                qPrintable(reference.value(QStringLiteral("torch")).toString()),
+                reference.value(QStringLiteral("median_ms")).toDouble(),
+                reference.value(QStringLiteral("min_ms")).toDouble(),
+                qPrintable(reference.value(QStringLiteral("openblas_core")).toString()),
+                reference.value(QStringLiteral("speedup_median")).toDouble(),
+                reference.value(QStringLiteral("speedup_min")).toDouble());
+    }
     return Ok;
 }
 

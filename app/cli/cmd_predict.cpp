@@ -44,6 +44,8 @@ int runPredict(const QStringList& arguments) {
     PredictOptions options;
     options.evidence = !parser.isSet(QStringLiteral("no-evidence"));
     const Prediction prediction = engine->predict(text, options);
+    if (prediction.insufficientText) // issue #14: no suggestions drawn from the codes' priors
+        throw UsageError(QStringLiteral("%1: %2").arg(source, QString::fromUtf8(insufficientTextMessage())));
     if (prediction.insufficientText)
         throw UsageError(QStringLiteral("%1: %2").arg(source, QString::fromUtf8(insufficientTextMessage())));
 

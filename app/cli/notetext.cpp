@@ -5,7 +5,6 @@
 #include "fc/model/errors.h"
 #include "fc/model/unicode.h"
 
-
 namespace fc::cli {
 
 std::string decodeNoteOrThrow(const QByteArray& bytes, const QString& source) {
@@ -16,12 +15,14 @@ std::string decodeNoteOrThrow(const QByteArray& bytes, const QString& source) {
     // junk ("%PDF-1.4 garbage" suggested R52). The command line has no PDF reader; the app reads the text
     // layer of a readable PDF (ui/pdftextreader.h).
     if (data.startsWith("%PDF-"))
-        throw UsageError(QStringLiteral("%1: a PDF file, not a text note; extract its text first (for example "
-                                        "pdftotext FILE note.txt) or open it in the fusioncoder app")
-                             .arg(source));
+        throw UsageError(
+            QStringLiteral("%1: a PDF file, not a text note; extract its text first (for example "
+                           "pdftotext FILE note.txt) or open it in the fusioncoder app")
+                .arg(source));
     const qsizetype nul = data.indexOf('\0');
     if (nul >= 0)
-        throw UsageError(QStringLiteral("%1: binary data (NUL byte at offset %2), not a text note").arg(source).arg(nul));
+        throw UsageError(
+            QStringLiteral("%1: binary data (NUL byte at offset %2), not a text note").arg(source).arg(nul));
     std::string text(data.constData(), static_cast<size_t>(data.size()));
     try {
         (void)decodeUtf8(text);

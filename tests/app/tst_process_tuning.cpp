@@ -20,9 +20,9 @@ namespace {
 SgemmFunction g_real = nullptr;
 
 // A kernel that gets one element of every product wrong, as a mis-dispatched kernel would.
-void wrongElement(const char* ta, const char* tb, const int* m, const int* n, const int* k, const float* alpha,
-                  const float* a, const int* lda, const float* b, const int* ldb, const float* beta, float* c,
-                  const int* ldc) {
+void wrongElement(const char* ta, const char* tb, const int* m, const int* n, const int* k,
+                  const float* alpha, const float* a, const int* lda, const float* b, const int* ldb,
+                  const float* beta, float* c, const int* ldc) {
     g_real(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     c[(*n - 1) * *ldc + (*m - 1)] += 0.01f;
 }
@@ -36,16 +36,17 @@ void ignoresBeta(const char* ta, const char* tb, const int* m, const int* n, con
 }
 
 // A kernel that computes only the first column.
-void firstColumnOnly(const char* ta, const char* tb, const int* m, const int*, const int* k, const float* alpha,
-                     const float* a, const int* lda, const float* b, const int* ldb, const float* beta, float* c,
-                     const int* ldc) {
+void firstColumnOnly(const char* ta, const char* tb, const int* m, const int*, const int* k,
+                     const float* alpha, const float* a, const int* lda, const float* b, const int* ldb,
+                     const float* beta, float* c, const int* ldc) {
     const int one = 1;
     g_real(ta, tb, m, &one, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 std::map<QString, double> predictScores(const QProcessEnvironment& environment, const QString& note) {
     const auto run = testing::runCli({QStringLiteral("predict"), QStringLiteral("--model"),
-                                      QStringLiteral(FC_SOURCE_DIR "/resources/models/codiesp-en-top50"), QStringLiteral("--top"), QStringLiteral("0"),
+                                      QStringLiteral(FC_SOURCE_DIR "/resources/models/codiesp-en-top50"),
+                                      QStringLiteral("--top"), QStringLiteral("0"),
                                       QStringLiteral("--threads"), QStringLiteral("2"), note},
                                      {}, 120000, environment);
     std::map<QString, double> scores;
@@ -53,7 +54,8 @@ std::map<QString, double> predictScores(const QProcessEnvironment& environment, 
         qWarning("%s", run.err.constData());
         return scores;
     }
-    for (const auto& code : QJsonDocument::fromJson(run.out).object().value(QStringLiteral("codes")).toArray())
+    for (const auto& code :
+         QJsonDocument::fromJson(run.out).object().value(QStringLiteral("codes")).toArray())
         scores[code.toObject().value(QStringLiteral("code")).toString()] =
             code.toObject().value(QStringLiteral("score")).toDouble();
     return scores;
@@ -85,15 +87,33 @@ private Q_SLOTS:
         QTest::addColumn<QString>("chosen");
         QTest::addColumn<QString>("user");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("Zen 5 on AVX2 kernels") << true << "Haswell" << "" << "SKYLAKEX";
-        QTest::newRow("Emerald Rapids on Prescott") << true << "Prescott" << "" << "SKYLAKEX";
-        QTest::newRow("Zen 4 as Zen") << true << "ZEN" << "" << "SKYLAKEX";
-        QTest::newRow("already AVX-512") << true << "Cooperlake" << "" << "";
-        QTest::newRow("already SkylakeX") << true << "SkylakeX" << "" << "";
-        QTest::newRow("user chose") << true << "Haswell" << "Haswell" << "";
-        QTest::newRow("no AVX-512") << false << "Haswell" << "" << "";
-        QTest::newRow("not OpenBLAS") << true << "" << "" << "";
-        QTest::newRow("unknown core name") << true << "FutureCore" << "" << "";
+        QTest::newRow("Zen 5 on AVX2 kernels") << true << "Haswell"
+                                               << ""
+                                               << "SKYLAKEX";
+        QTest::newRow("Emerald Rapids on Prescott") << true << "Prescott"
+                                                    << ""
+                                                    << "SKYLAKEX";
+        QTest::newRow("Zen 4 as Zen") << true << "ZEN"
+                                      << ""
+                                      << "SKYLAKEX";
+        QTest::newRow("already AVX-512") << true << "Cooperlake"
+                                         << ""
+                                         << "";
+        QTest::newRow("already SkylakeX") << true << "SkylakeX"
+                                          << ""
+                                          << "";
+        QTest::newRow("user chose") << true << "Haswell"
+                                    << "Haswell"
+                                    << "";
+        QTest::newRow("no AVX-512") << false << "Haswell"
+                                    << ""
+                                    << "";
+        QTest::newRow("not OpenBLAS") << true << ""
+                                      << ""
+                                      << "";
+        QTest::newRow("unknown core name") << true << "FutureCore"
+                                           << ""
+                                           << "";
     }
     void overrideOnlyForMisdetectedAvx512() {
         QFETCH(bool, avx512);
@@ -119,8 +139,9 @@ private Q_SLOTS:
         {
             QFile file(note);
             QVERIFY(file.open(QIODevice::WriteOnly));
-            file.write("Patient with fever, cough and chest pain; chest x-ray shows pneumonia. Diabetes, renal "
-                       "failure and hypertension are known.\n");
+            file.write(
+                "Patient with fever, cough and chest pain; chest x-ray shows pneumonia. Diabetes, renal "
+                "failure and hypertension are known.\n");
         }
         auto untuned = QProcessEnvironment::systemEnvironment();
         untuned.remove(QStringLiteral("OMP_WAIT_POLICY"));
