@@ -46,8 +46,6 @@ int runPredict(const QStringList& arguments) {
     const Prediction prediction = engine->predict(text, options);
     if (prediction.insufficientText) // issue #14: no suggestions drawn from the codes' priors
         throw UsageError(QStringLiteral("%1: %2").arg(source, QString::fromUtf8(insufficientTextMessage())));
-    if (prediction.insufficientText)
-        throw UsageError(QStringLiteral("%1: %2").arg(source, QString::fromUtf8(insufficientTextMessage())));
 
     // Descriptions come from the bundled catalogs of the systems this model predicts; without catalogs the
     // codes are still listed, with an empty description and a warning.
