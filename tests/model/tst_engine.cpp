@@ -382,11 +382,11 @@ private Q_SLOTS:
         for (int i = 0; i < 16 * 7 + 5; ++i)
             note += words()[static_cast<std::size_t>((i * 7 + i / 5) % 10)] + " ";
         const auto single = engine->predict(note);
-        fc::PredictOptions batched;
-        batched.windowBatch = 3;
+        fc::WindowOptions batched;
+        batched.batch = 3;
         std::vector<std::pair<std::int64_t, std::int64_t>> reports;
         batched.progress = [&](std::int64_t done, std::int64_t total) { reports.emplace_back(done, total); };
-        const auto p = engine->predict(note, batched);
+        const auto p = engine->predict(note, {}, nullptr, batched);
         QCOMPARE(p.windows, std::int64_t(8));
         // 7 full windows in batches of 3, 3, 1, then the short last window alone.
         const std::vector<std::pair<std::int64_t, std::int64_t>> expected{{3, 8}, {6, 8}, {7, 8}, {8, 8}};
@@ -399,12 +399,12 @@ private Q_SLOTS:
 
         std::atomic<bool> cancel{false};
         int calls = 0;
-        fc::PredictOptions cancelling;
+        fc::WindowOptions cancelling;
         cancelling.progress = [&](std::int64_t, std::int64_t) {
             ++calls;
             cancel = true;
         };
-        QVERIFY_THROWS_EXCEPTION(fc::Cancelled, engine->predict(note, cancelling, &cancel));
+        QVERIFY_THROWS_EXCEPTION(fc::Cancelled, engine->predict(note, {}, &cancel, cancelling));
         QCOMPARE(calls, 1);
     }
 

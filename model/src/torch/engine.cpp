@@ -137,6 +137,11 @@ std::vector<std::pair<std::string, std::vector<std::int64_t>>> Engine::parameter
 
 Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& options,
                            const std::atomic<bool>* cancel) const {
+    return predict(utf8Text, options, cancel, WindowOptions{});
+}
+
+Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& options,
+                           const std::atomic<bool>* cancel, const WindowOptions& windows) const {
     const auto tokens = tokenize(utf8Text);
     const auto& info = m_impl->info;
     const auto labels = info.labels.size();
@@ -166,7 +171,7 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
     std::vector<float> bestRows;
     std::int64_t maxPositions = 0;
     std::vector<std::int64_t> bestRowLength(labels, 0);
-    const auto batchSize = static_cast<std::int64_t>(std::max(1, options.windowBatch));
+    const auto batchSize = static_cast<std::int64_t>(std::max(1, windows.batch));
     {
         torch::InferenceMode inference;
         for (std::int64_t first = 0; first < prediction.windows;) {
@@ -219,8 +224,8 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
                 }
             }
             first += count;
-            if (options.progress)
-                options.progress(first, prediction.windows);
+            if (windows.progress)
+                windows.progress(first, prediction.windows);
         }
     }
     if (cancel && cancel->load())

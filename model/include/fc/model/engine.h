@@ -54,12 +54,16 @@ struct PredictOptions {
     // Memory is bounded for any note length (issue #14): windows are scored one batch at a time and only
     // each code's best score and the attention row of its best window are kept (at most labels x positions
     // of one window), so a 2,000,000-word note needs no more than a 2,500-token one beyond its tokens.
+};
 
+// How a long note's windows are scored and reported (a separate struct so PredictOptions stays a two-field
+// aggregate for its brace-initialising callers).
+struct WindowOptions {
     // Full windows scored per forward pass (>= 1). 1 reproduces the authors' evaluation exactly; larger
     // batches agree to float rounding (~1e-6).
-    int windowBatch = 1;
+    int batch = 1;
     // Called on the predicting thread after each batch of windows with (windows done, windows in all); may
-    // be empty. Must be cheap and must not throw.
+    // be empty. Must be cheap and must not throw. A GUI shows it as progress and sets the cancel flag.
     std::function<void(std::int64_t done, std::int64_t total)> progress;
 };
 
@@ -81,6 +85,9 @@ public:
     // window; a window in progress, ~0.1 s, is finished first).
     Prediction predict(std::string_view utf8Text, const PredictOptions& options = {},
                        const std::atomic<bool>* cancel = nullptr) const;
+    // The same with window batching and progress reports (checked for cancellation before each batch).
+    Prediction predict(std::string_view utf8Text, const PredictOptions& options,
+                       const std::atomic<bool>* cancel, const WindowOptions& windows) const;
 
     // Sets LibTorch's intra-op threads for the process (0 = number of cores). LibTorch starts with one.
     static void setThreads(int threads);
