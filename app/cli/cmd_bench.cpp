@@ -82,7 +82,11 @@ QJsonObject runPytorchReference(const QString& script, const BenchmarkOptions& o
     if (!core.empty() && !environment.contains(QStringLiteral("OPENBLAS_CORETYPE")))
         environment.insert(QStringLiteral("OPENBLAS_CORETYPE"), QString::fromStdString(core));
     python.setProcessEnvironment(environment);
-    python.start(QStringLiteral("python3"),
+    // Debian's interpreter, where python3-torch is installed (a python3 earlier in PATH may lack torch).
+    const QString interpreter = QFileInfo::exists(QStringLiteral("/usr/bin/python3"))
+                                    ? QStringLiteral("/usr/bin/python3")
+                                    : QStringLiteral("python3");
+    python.start(interpreter,
                  {script, QStringLiteral("--json"), QStringLiteral("--tokens"), QString::number(o.tokens),
                   QStringLiteral("--labels"), QString::number(o.labels), QStringLiteral("--threads"),
                   QString::number(threads), QStringLiteral("--runs"), QString::number(o.runs),
