@@ -1,6 +1,7 @@
 // fusioncoder-cli prepare: public corpora -> dataset files (interfaces.md; fusion-spec.md section 3).
 //   prepare codiesp --root DIR --lang en|es [--split ...] --out FILE.jsonl [--known-codes FILE]
 //   prepare mimic3 --noteevents F --diagnoses F --procedures F --splits DIR --setting 50|full --out DIR
+//   prepare mimic4 --discharge F --diagnoses F --procedures F --splits F.csv --codes icd10|icd9 --out DIR
 // Counts and warnings go to stderr; the dataset files are written atomically.
 #include "cli_common.h"
 #include "commands.h"
@@ -249,18 +250,84 @@ int runPrepareMimic3(const QStringList& arguments) {
     return Ok;
 }
 
+int runPrepareMimic4(const QStringList& arguments) {
+    QCommandLineParser parser;
+    parser.addOptions({
+        {QStringLiteral("discharge"), QStringLiteral("MIMIC-IV-Note note/discharge.csv."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("diagnoses"), QStringLiteral("MIMIC-IV hosp/diagnoses_icd.csv."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("procedures"), QStringLiteral("MIMIC-IV hosp/procedures_icd.csv."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("splits"),
+         QStringLiteral(
+             "Edin et al.'s split as CSV (columns _id, split: train/val/test), converted from their "
+             "mimiciv_icd10_split.feather or mimiciv_icd9_split.feather."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("codes"), QStringLiteral("icd10 (default) or icd9."), QStringLiteral("VERSION")},
+        {QStringLiteral("min-code-count"),
+         QStringLiteral("Drop codes on fewer admissions than this (default 10, Edin et al.)."),
+         QStringLiteral("N")},
+        {QStringLiteral("out"),
+         QStringLiteral("Output folder (created): {train,dev,test}_<codes>.jsonl, in note file order."),
+         QStringLiteral("DIR")},
+    });
+    parseOrThrow(
+        parser, arguments,
+        QStringLiteral("Builds MIMIC-IV ICD-10 or ICD-9 dataset files with Edin et al.'s (SIGIR 2023) "
+                       "splits from your own credentialed MIMIC-IV CSV files."));
+    if (!parser.positionalArguments().isEmpty())
+        throw UsageError(QStringLiteral("prepare mimic4 takes no positional arguments"));
+    Mimic4Options options;
+    options.discharge = requiredValue(parser, QStringLiteral("discharge")).toStdString();
+    options.diagnoses = requiredValue(parser, QStringLiteral("diagnoses")).toStdString();
+    options.procedures = requiredValue(parser, QStringLiteral("procedures")).toStdString();
+    options.splits = requiredValue(parser, QStringLiteral("splits")).toStdString();
+    if (QString::fromStdString(options.splits).endsWith(QLatin1String(".feather")))
+        throw UsageError(
+            QStringLiteral("--splits wants CSV; convert the Feather file once: python3 -c \"import "
+                           "pandas as p; p.read_feather('%1').to_csv('split.csv', index=False)\"")
+                .arg(QString::fromStdString(options.splits)));
+    const QString codes = parser.isSet(QStringLiteral("codes")) ? parser.value(QStringLiteral("codes"))
+                                                                : QStringLiteral("icd10");
+    if (codes == QLatin1String("icd10"))
+        options.codes = Mimic4Codes::Icd10;
+    else if (codes == QLatin1String("icd9"))
+        options.codes = Mimic4Codes::Icd9;
+    else
+        throw UsageError(QStringLiteral("--codes must be icd10 or icd9, got '%1'").arg(codes));
+    options.minCodeCount = intValue(parser, QStringLiteral("min-code-count"), 10, 1, 1000000);
+    options.outDir = requiredValue(parser, QStringLiteral("out")).toStdString();
+    options.progress = [](const std::string& message) { printProgress(QString::fromStdString(message)); };
+
+    Mimic4Report report;
+    prepareMimic4(options, report);
+    printProgress(
+        QStringLiteral("%1 %2 rows of the other ICD version ignored; %3 assignments of rare codes dropped")
+            .arg(number(report.otherVersionRows), codes, number(report.rareAssignments)));
+    for (const Mimic4SplitReport& split : report.splits)
+        printProgress(
+            QStringLiteral("%1: %2 ids, %3 without a discharge note, %4 without a code -> %5 documents in %6")
+                .arg(QString::fromStdString(split.name), number(split.ids), number(split.idsWithoutNote),
+                     number(split.withoutCodes), number(split.documents),
+                     QString::fromStdString(split.file)));
+    return Ok;
+}
+
 } // namespace
 
 int runPrepare(const QStringList& arguments) {
-    const QString usage = QStringLiteral("usage: fusioncoder-cli prepare codiesp|mimic3 [OPTIONS] "
+    const QString usage = QStringLiteral("usage: fusioncoder-cli prepare codiesp|mimic3|mimic4 [OPTIONS] "
                                          "(see fusioncoder-cli prepare codiesp --help)");
     if (arguments.size() < 2)
         throw UsageError(usage);
     const QString corpus = arguments.at(1);
     if (corpus == QLatin1String("--help") || corpus == QLatin1String("-h")) {
-        std::printf("%s\n\n  codiesp  CodiEsp (CLEF eHealth 2020) split -> dataset file\n"
-                    "  mimic3   MIMIC-III (caml-mimic / Fusion pipeline) -> train/dev/test dataset files\n",
-                    qPrintable(usage));
+        std::printf(
+            "%s\n\n  codiesp  CodiEsp (CLEF eHealth 2020) split -> dataset file\n"
+            "  mimic3   MIMIC-III (caml-mimic / Fusion pipeline) -> train/dev/test dataset files\n"
+            "  mimic4   MIMIC-IV ICD-10/ICD-9 with Edin et al.'s splits -> train/dev/test dataset files\n",
+            qPrintable(usage));
         return Ok;
     }
     QStringList rest = arguments.mid(2);
@@ -269,6 +336,8 @@ int runPrepare(const QStringList& arguments) {
         return runPrepareCodiesp(rest);
     if (corpus == QLatin1String("mimic3"))
         return runPrepareMimic3(rest);
+    if (corpus == QLatin1String("mimic4"))
+        return runPrepareMimic4(rest);
     throw UsageError(QStringLiteral("unknown corpus '%1'; %2").arg(corpus, usage));
 }
 

@@ -11,6 +11,7 @@
 // (notes without any of the 50 codes are dropped, as the authors' loader does).
 #include "cli_common.h"
 #include "commands.h"
+#include "train_workers.h"
 
 #include "fc/model/dataset.h"
 #include "fc/model/training.h"
@@ -25,6 +26,8 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <memory>
+#include <thread>
 
 namespace fc::cli {
 
@@ -52,10 +55,7 @@ QJsonObject metricsObject(const std::map<std::string, double>& metrics) {
     return object;
 }
 
-} // namespace
-
-int runTrain(const QStringList& arguments) {
-    QCommandLineParser parser;
+void addTrainOptions(QCommandLineParser& parser) {
     parser.addOptions({
         {QStringLiteral("preset"),
          QStringLiteral("fusion (default), fusion-maxpool, fusion-doclevel, multirescnn, caml or drcaml: the "
@@ -142,13 +142,29 @@ int runTrain(const QStringList& arguments) {
         {QStringLiteral("resume"),
          QStringLiteral("Continue from OUT.training/state.pt (vocabulary, labels and optimiser settings come "
                         "from the state; --epochs and --patience may be raised).")},
+        {QStringLiteral("stream"),
+         QStringLiteral("Read the training file as a stream through a shuffle buffer (memory independent of "
+                        "the corpus; no --train-embeddings, --corpus or --retrieval-prior).")},
+        {QStringLiteral("shuffle-buffer"),
+         QStringLiteral("Notes in the streaming shuffle buffer (default 4096)."), QStringLiteral("N")},
+        {QStringLiteral("nproc"),
+         QStringLiteral("Run N local training processes (data-parallel, 127.0.0.1, a free port); --threads "
+                        "is per process (default: cores / N)."),
+         QStringLiteral("N")},
+        {QStringLiteral("world-size"),
+         QStringLiteral("Processes in a data-parallel run over several machines (with --rank and --master)."),
+         QStringLiteral("N")},
+        {QStringLiteral("rank"), QStringLiteral("This process's rank, 0..N-1; rank 0 writes the model."),
+         QStringLiteral("R")},
+        {QStringLiteral("master"), QStringLiteral("HOST:PORT where rank 0 listens and every rank connects."),
+         QStringLiteral("HOST:PORT")},
+        {QStringLiteral("dist-timeout"),
+         QStringLiteral("Seconds to wait for the ranks to join and for any one exchange (default 300)."),
+         QStringLiteral("S")},
     });
-    parseOrThrow(
-        parser, arguments,
-        QStringLiteral("Trains a model with the authors' recipe: shuffled batches, mean BCE, Adam, dev "
-                       "evaluation each epoch, best epoch kept, early stopping."));
-    if (!parser.positionalArguments().isEmpty())
-        throw UsageError(QStringLiteral("train takes no positional arguments"));
+}
+
+TrainOptions trainOptionsFromArguments(const QCommandLineParser& parser) {
     const auto isSet = [&](const char* name) { return parser.isSet(QString::fromLatin1(name)); };
     const auto text = [&](const char* name) { return parser.value(QString::fromLatin1(name)).toStdString(); };
 
@@ -209,35 +225,86 @@ int runTrain(const QStringList& arguments) {
     if (isSet("language"))
         options.language = text("language");
 
-    const QString trainPath = requiredValue(parser, QStringLiteral("train"));
-    const QString devPath = requiredValue(parser, QStringLiteral("dev"));
-    const QString outDir = requiredValue(parser, QStringLiteral("out"));
-    if (options.modelName.empty())
-        options.modelName = options.preset + " trained on " + QFileInfo(trainPath).fileName().toStdString();
-    // Fail on an unknown criterion before reading any data.
-    effectiveCriterion(options.criterion, 1);
+    if (isSet("shuffle-buffer"))
+        options.shuffleBuffer =
+            intValue(parser, QStringLiteral("shuffle-buffer"), options.shuffleBuffer, 1, 100000000);
+    return options;
+}
 
-    const auto trainSet = loadDataset(trainPath.toStdString());
-    const auto devSet = loadDataset(devPath.toStdString());
-    printProgress(QStringLiteral("train: %1 documents from %2; dev: %3 documents from %4")
-                      .arg(trainSet.size())
-                      .arg(trainPath)
-                      .arg(devSet.size())
-                      .arg(devPath));
+// --world-size, --rank, --master HOST:PORT and --dist-timeout (all or none of the first three).
+DistributedOptions distributedFromArguments(const QCommandLineParser& parser) {
+    DistributedOptions distributed;
+    const bool any = parser.isSet(QStringLiteral("world-size")) || parser.isSet(QStringLiteral("rank")) ||
+                     parser.isSet(QStringLiteral("master"));
+    distributed.timeoutSeconds =
+        intValue(parser, QStringLiteral("dist-timeout"), distributed.timeoutSeconds, 1, 86400);
+    if (!any)
+        return distributed;
+    distributed.worldSize = intValue(parser, QStringLiteral("world-size"), 0, 1, 4096);
+    if (!parser.isSet(QStringLiteral("world-size")) || !parser.isSet(QStringLiteral("rank")) ||
+        (distributed.worldSize > 1 && !parser.isSet(QStringLiteral("master"))))
+        throw UsageError(
+            QStringLiteral("a distributed run needs --world-size, --rank and --master HOST:PORT"));
+    distributed.rank = intValue(parser, QStringLiteral("rank"), 0, 0, 4095);
+    if (distributed.rank >= distributed.worldSize)
+        throw UsageError(QStringLiteral("--rank %1 is outside --world-size %2 (ranks are 0..%3)")
+                             .arg(distributed.rank)
+                             .arg(distributed.worldSize)
+                             .arg(distributed.worldSize - 1));
+    if (parser.isSet(QStringLiteral("master"))) {
+        const QString master = parser.value(QStringLiteral("master"));
+        const int colon = master.lastIndexOf(QLatin1Char(':'));
+        bool ok = false;
+        const int port = colon > 0 ? master.mid(colon + 1).toInt(&ok) : 0;
+        if (!ok || port < 1 || port > 65535)
+            throw UsageError(
+                QStringLiteral("--master wants HOST:PORT with a port in 1..65535, not '%1'").arg(master));
+        distributed.masterHost = master.left(colon).toStdString();
+        distributed.masterPort = port;
+    }
+    return distributed;
+}
 
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
-    using Clock = std::chrono::steady_clock;
-    auto lastLine = Clock::now();
+// --nproc N: this process only starts and waits for N ranks.
+int runAsLocalWorkers(const QCommandLineParser& parser, const QStringList& arguments) {
+    if (parser.isSet(QStringLiteral("world-size")) || parser.isSet(QStringLiteral("rank")) ||
+        parser.isSet(QStringLiteral("master")))
+        throw UsageError(
+            QStringLiteral("--nproc starts its own ranks: it excludes --world-size, --rank and --master"));
+    const int processes = intValue(parser, QStringLiteral("nproc"), 1, 1, 256);
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int threads = intValue(parser, QStringLiteral("threads"), std::max(1, cores / processes), 1, 256);
+    QStringList forwarded;
+    for (int i = 1; i < arguments.size(); ++i) {
+        const QString& argument = arguments[i];
+        if (argument == QLatin1String("--nproc") || argument == QLatin1String("--threads")) {
+            ++i; // and its value
+            continue;
+        }
+        if (argument.startsWith(QLatin1String("--nproc=")) ||
+            argument.startsWith(QLatin1String("--threads=")))
+            continue;
+        forwarded << argument;
+    }
+    const int timeout = intValue(parser, QStringLiteral("dist-timeout"), 300, 1, 86400);
+    return runLocalWorkers(forwarded, processes, threads, timeout + 10);
+}
+
+// Progress lines on stderr (at most one per 10 s, plus each epoch's end); ranks other than 0 stay quiet.
+TrainCallbacks progressPrinter(bool quiet) {
     TrainCallbacks callbacks;
     callbacks.cancel = &g_interrupted;
+    if (quiet)
+        return callbacks;
     callbacks.message = [](const std::string& message) { printProgress(QString::fromStdString(message)); };
-    callbacks.progress = [&](const TrainProgress& p) {
+    using Clock = std::chrono::steady_clock;
+    auto lastLine = std::make_shared<Clock::time_point>(Clock::now());
+    callbacks.progress = [lastLine](const TrainProgress& p) {
         const auto now = Clock::now();
         const bool last = p.batch == p.batches;
-        if (std::chrono::duration<double>(now - lastLine).count() < 10.0 && !(last && p.phase == "train"))
+        if (std::chrono::duration<double>(now - *lastLine).count() < 10.0 && !(last && p.phase == "train"))
             return;
-        lastLine = now;
+        *lastLine = now;
         if (p.phase == "embeddings")
             printProgress(QStringLiteral("embeddings: %1 %, eta %2")
                               .arg(100.0 * p.loss, 0, 'f', 1)
@@ -254,8 +321,7 @@ int runTrain(const QStringList& arguments) {
         else
             printProgress(QStringLiteral("epoch %1: dev %2/%3").arg(p.epoch).arg(p.batch).arg(p.batches));
     };
-    std::string criterion;
-    callbacks.epochDone = [&](const EpochRecord& r) {
+    callbacks.epochDone = [](const EpochRecord& r) {
         const auto metric = [&](const char* name) {
             const auto it = r.devMetrics.find(name);
             return it == r.devMetrics.end() ? QStringLiteral("-") : QString::number(it->second, 'f', 4);
@@ -270,11 +336,10 @@ int runTrain(const QStringList& arguments) {
                      metric("macro_auc"), r.improved ? QStringLiteral(" (best)") : QString()));
     };
 
-    const TrainResult result = train(options, trainSet, devSet, outDir.toStdString(), callbacks,
-                                     parser.isSet(QStringLiteral("resume")));
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    return callbacks;
+}
 
+QJsonObject summaryObject(const TrainResult& result, const TrainOptions& options, const QString& outDir) {
     QJsonArray history;
     for (const EpochRecord& r : result.history)
         history.append(QJsonObject{{QStringLiteral("epoch"), r.epoch},
@@ -285,7 +350,7 @@ int runTrain(const QStringList& arguments) {
     QJsonObject best;
     if (result.bestEpoch > 0)
         best = metricsObject(result.history[static_cast<std::size_t>(result.bestEpoch - 1)].devMetrics);
-    const QJsonObject summary{
+    return QJsonObject{
         {QStringLiteral("model"), outDir},
         {QStringLiteral("preset"), QString::fromStdString(options.preset)},
         {QStringLiteral("criterion"), QString::fromStdString(result.criterion)},
@@ -303,7 +368,63 @@ int runTrain(const QStringList& arguments) {
         {QStringLiteral("best_dev"), best},
         {QStringLiteral("history"), history},
     };
-    std::fputs(QJsonDocument(summary).toJson(QJsonDocument::Indented).constData(), stdout);
+}
+
+} // namespace
+
+int runTrain(const QStringList& arguments) {
+    QCommandLineParser parser;
+    addTrainOptions(parser);
+    parseOrThrow(
+        parser, arguments,
+        QStringLiteral("Trains a model with the authors' recipe: shuffled batches, mean BCE, Adam, dev "
+                       "evaluation each epoch, best epoch kept, early stopping."));
+    if (!parser.positionalArguments().isEmpty())
+        throw UsageError(QStringLiteral("train takes no positional arguments"));
+    if (parser.isSet(QStringLiteral("nproc")))
+        return runAsLocalWorkers(parser, arguments);
+
+    TrainOptions options = trainOptionsFromArguments(parser);
+    options.distributed = distributedFromArguments(parser);
+    const QString trainPath = requiredValue(parser, QStringLiteral("train"));
+    const QString devPath = requiredValue(parser, QStringLiteral("dev"));
+    const QString outDir = requiredValue(parser, QStringLiteral("out"));
+    if (options.modelName.empty())
+        options.modelName = options.preset + " trained on " + QFileInfo(trainPath).fileName().toStdString();
+    // Fail on an unknown criterion before reading any data.
+    effectiveCriterion(options.criterion, 1);
+    const bool master = options.distributed.rank == 0;
+    const bool stream = parser.isSet(QStringLiteral("stream"));
+
+    std::vector<Document> trainSet;
+    if (stream)
+        DatasetReader{trainPath.toStdString()}; // only fails early when the file cannot be opened
+    else
+        trainSet = loadDataset(trainPath.toStdString());
+    const auto devSet = loadDataset(devPath.toStdString());
+    if (master)
+        printProgress(QStringLiteral("train: %1 from %2; dev: %3 documents from %4")
+                          .arg(stream ? QStringLiteral("streamed")
+                                      : QStringLiteral("%1 documents").arg(trainSet.size()))
+                          .arg(trainPath)
+                          .arg(devSet.size())
+                          .arg(devPath));
+
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    const TrainCallbacks callbacks = progressPrinter(!master);
+    const bool resume = parser.isSet(QStringLiteral("resume"));
+    const TrainResult result =
+        stream ? trainStreaming(options, trainPath.toStdString(), devSet, outDir.toStdString(), callbacks,
+                                resume)
+               : train(options, trainSet, devSet, outDir.toStdString(), callbacks, resume);
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+
+    if (master)
+        std::fputs(
+            QJsonDocument(summaryObject(result, options, outDir)).toJson(QJsonDocument::Indented).constData(),
+            stdout);
     if (result.cancelled) {
         printError(QStringLiteral("training interrupted after epoch %1; the best model so far is in %2; "
                                   "continue with --resume")

@@ -1,16 +1,27 @@
-// fc::train: the authors' training loop (fusion-spec.md 1.4) around an fc::net::Network.
+// fc::train: the authors' training loop (fusion-spec.md 1.4) around an fc::net::Network, as named steps:
+//   startRun          options (a resume restores the trajectory), threads, the ranks' rendezvous
+//   prepare*          label space, vocabulary, embeddings (trainer_prepare.cpp), or the saved state's
+//   encode / stream   the data the loop needs: the batches, dev, priors, label frequencies
+//   buildNetwork      network, initialisations, optimiser
+//   restoreProgress   weights, Adam, RNG and history of a resumed run
+//   synchroniseRanks  the ranks agree on the data and start from rank 0's weights
+//   per epoch         trainEpoch (trainStep per global batch, gradients summed over the ranks) -> scoreDev ->
+//                     closeEpoch (record, best model, resumable state; rank 0 writes)
 #include "fc/model/dataset.h"
-#include "fc/model/embeddings.h"
 #include "fc/model/errors.h"
 #include "fc/model/metrics.h"
 #include "fc/model/neighbours.h"
 #include "fc/model/training.h"
 
-#include "atomic_file.h"
 #include "torch/checkpoint.h"
+#include "torch/distributed.h"
 #include "torch/label_init.h"
 #include "torch/network.h"
+#include "torch/trainer_batches.h"
 #include "torch/trainer_data.h"
+#include "torch/trainer_prepare.h"
+#include "torch/trainer_records.h"
+#include "torch/trainer_run.h"
 #include "torch/trainer_state.h"
 
 #include <nlohmann/json.hpp>
@@ -18,12 +29,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <ctime>
 #include <filesystem>
-#include <limits>
-#include <numeric>
 #include <optional>
 #include <random>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -31,6 +40,8 @@ namespace fc {
 
 namespace {
 
+using trainer::Run;
+using trainer::TrainingData;
 using Json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
@@ -41,15 +52,6 @@ constexpr const char* kSummaryFile = "training.json";
 
 double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-std::string utcStamp(const char* format) {
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buffer[64];
-    std::strftime(buffer, sizeof buffer, format, &tm);
-    return buffer;
 }
 
 bool cancelled(const TrainCallbacks& callbacks) {
@@ -91,114 +93,24 @@ void validate(const TrainOptions& o) {
         throw InputError("warm-up epochs must be >= 0");
     if (o.retrievalPrior < 0 || o.retrievalPrior > 10000)
         throw InputError("retrieval prior neighbours must be in 0..10000");
+    if (o.distributed.worldSize > 1 && o.batchSize < o.distributed.worldSize)
+        throw InputError("the batch (" + std::to_string(o.batchSize) +
+                         ") is the global batch: it needs at least "
+                         "one note per rank (" +
+                         std::to_string(o.distributed.worldSize) + " ranks)");
 }
 
-// Metric name -> value (interfaces.md names); absent AUCs are NaN.
-std::map<std::string, double> metricValues(const EvalMetrics& m) {
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    return {
-        {"macro_auc", m.macro_auc.value_or(nan)},
-        {"micro_auc", m.micro_auc.value_or(nan)},
-        {"macro_f1", m.macro_f1},
-        {"macro_f1_per_code", m.macro_f1_per_code},
-        {"micro_f1", m.micro_f1},
-        {"p_at_5", m.p_at_5},
-        {"p_at_8", m.p_at_8},
-        {"p_at_15", m.p_at_15},
-        {"map", m.map},
-        {"n_docs", static_cast<double>(m.n_docs)},
-        {"n_skipped", static_cast<double>(m.n_skipped)},
-    };
-}
-
-Json recordToJson(const EpochRecord& r) {
-    Json metrics = Json::object();
-    for (const auto& [name, value] : r.devMetrics)
-        metrics[name] = std::isnan(value) ? Json(nullptr) : Json(value);
-    return {{"epoch", r.epoch},         {"train_loss", r.trainLoss}, {"seconds", r.seconds},
-            {"criterion", r.criterion}, {"improved", r.improved},    {"dev", metrics}};
-}
-
-EpochRecord recordFromJson(const Json& j) {
-    EpochRecord r;
-    r.epoch = j.at("epoch").get<int>();
-    r.trainLoss = j.at("train_loss").get<double>();
-    r.seconds = j.at("seconds").get<double>();
-    r.criterion = j.at("criterion").is_null() ? std::numeric_limits<double>::quiet_NaN()
-                                              : j.at("criterion").get<double>();
-    r.improved = j.at("improved").get<bool>();
-    for (const auto& item : j.at("dev").items())
-        r.devMetrics[item.key()] =
-            item.value().is_null() ? std::numeric_limits<double>::quiet_NaN() : item.value().get<double>();
-    return r;
-}
-
-Json networkOptionsToJson(const NetworkOptions& n) {
-    return {{"embedding_dim", n.embeddingDim},
-            {"filter_sizes", n.filterSizes},
-            {"filter_maps", n.filterMaps},
-            {"dropout", n.dropout},
-            {"pool_size", n.poolSize},
-            {"heads", n.heads},
-            {"ffn_dim", n.ffnDim},
-            {"authors_heads", n.authorsHeads},
-            {"max_tokens", n.maxTokens},
-            {"caml_kernel", n.camlKernel},
-            {"caml_filter_maps", n.camlFilterMaps},
-            {"drcaml_lambda", n.drcamlLambda}};
-}
-
-NetworkOptions networkOptionsFromJson(const Json& j) {
-    NetworkOptions n;
-    n.embeddingDim = j.at("embedding_dim").get<std::int64_t>();
-    n.filterSizes = j.at("filter_sizes").get<std::vector<std::int64_t>>();
-    n.filterMaps = j.at("filter_maps").get<std::int64_t>();
-    n.dropout = j.at("dropout").get<double>();
-    n.poolSize = j.at("pool_size").get<std::int64_t>();
-    n.heads = j.at("heads").get<std::int64_t>();
-    n.ffnDim = j.at("ffn_dim").get<std::int64_t>();
-    n.authorsHeads = j.at("authors_heads").get<bool>();
-    n.maxTokens = j.at("max_tokens").get<std::int64_t>();
-    n.camlKernel = j.at("caml_kernel").get<std::int64_t>();
-    n.camlFilterMaps = j.at("caml_filter_maps").get<std::int64_t>();
-    n.drcamlLambda = j.at("drcaml_lambda").get<double>();
-    return n;
-}
-
-// The settings that must not change across a resume (they define the optimisation trajectory).
-Json trajectoryOptions(const TrainOptions& o) {
-    return {{"preset", o.preset},
-            {"arch", o.arch},
-            {"learning_rate", o.learningRate},
-            {"weight_decay", o.weightDecay},
-            {"batch_size", o.batchSize},
-            {"seed", o.seed},
-            {"criterion", o.criterion},
-            {"positive_weight", o.positiveWeight},
-            {"fine_tune_embeddings", o.fineTuneEmbeddings},
-            {"description_init", o.descriptionInit},
-            {"frequency_bias", o.frequencyBias},
-            {"warmup_epochs", o.warmupEpochs},
-            {"retrieval_prior", o.retrievalPrior}};
-}
-
-void writeTextAtomically(const std::string& path, const std::string& text) {
-    AtomicFile file(path);
-    file.stream() << text;
-    file.commit();
-}
-
-std::string logText(const std::vector<EpochRecord>& history) {
-    std::string text;
-    for (const auto& record : history)
-        text += recordToJson(record).dump() + "\n";
-    return text;
-}
-
-// Fisher-Yates with a fixed formula (std::shuffle's algorithm is implementation-defined).
-void shuffle(std::vector<std::size_t>& order, std::mt19937_64& rng) {
-    for (std::size_t i = order.size(); i > 1; --i)
-        std::swap(order[i - 1], order[static_cast<std::size_t>(rng() % i)]);
+void validateStreaming(const TrainOptions& o) {
+    if (o.embeddings == EmbeddingSource::TrainCbow)
+        throw InputError("streaming training cannot train CBOW embeddings (they need every note at once): "
+                         "train them first, or pass --embeddings");
+    if (!o.corpusPaths.empty())
+        throw InputError(
+            "streaming training takes no --corpus (the vocabulary comes from the training file)");
+    if (o.retrievalPrior > 0)
+        throw InputError("streaming training cannot use the retrieval prior (its index holds every note)");
+    if (o.shuffleBuffer < 1)
+        throw InputError("the shuffle buffer must hold >= 1 note");
 }
 
 // Embedding tables of the network ([V+2, d]): the word representation and DR-CAML's description embedding.
@@ -212,108 +124,448 @@ std::vector<torch::Tensor> embeddingTables(net::Network& network) {
     return tables;
 }
 
-struct PreparedModel {
-    ModelConfig config;
-    std::vector<std::string> vocabulary;
-    std::optional<EmbeddingMatrix> embeddings; // absent: keep the network's random unit rows
-};
+// Options (a resume takes the saved trajectory), threads, work directory, and the ranks' rendezvous.
+void startRun(Run& run, const TrainOptions& requested, const std::string& outDir,
+              const TrainCallbacks& callbacks, bool resume) {
+    validate(requested);
+    run.options = requested;
+    run.outDir = outDir;
+    run.resume = resume;
+    run.callbacks = &callbacks;
+    const int threads = requested.threads > 0
+                            ? requested.threads
+                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    torch::set_num_threads(threads);
+    run.workDir = trainingWorkDirectory(outDir);
+    run.statePath = (fs::path(run.workDir) / kStateFile).string();
+    run.collective = trainer::connectCollective(requested.distributed);
+    if (run.distributed())
+        note(callbacks, "rank " + std::to_string(run.collective->rank()) + " of " +
+                            std::to_string(run.collective->worldSize()) + " joined the run");
+    if (!resume)
+        return;
+    try {
+        run.stateMeta = trainer::readTrainingStateMeta(run.statePath);
+    } catch (const ModelError& error) {
+        if (run.master())
+            throw;
+        throw ModelError(
+            std::string(error.what()) +
+            " (resuming a distributed run needs the work directory on storage every rank reads)");
+    }
+    const Json& saved = run.stateMeta.at("trajectory");
+    if (saved.at("arch").get<std::string>() != run.options.arch)
+        throw InputError("cannot resume: the saved training is '" + saved.at("arch").get<std::string>() +
+                         "', not '" + run.options.arch + "'");
+    trainer::applyTrajectory(saved, run.options);
+    note(callbacks, "resuming after epoch " + std::to_string(run.stateMeta.at("epoch").get<int>()));
+}
 
-PreparedModel prepareModel(const TrainOptions& options, const std::vector<Document>& trainSet,
-                           const std::vector<Document>& devSet,
-                           const std::vector<std::vector<std::string>>& trainTokens,
-                           const TrainCallbacks& callbacks) {
-    PreparedModel prepared;
-    ModelConfig& config = prepared.config;
-    config.name = options.modelName.empty() ? options.preset + " model" : options.modelName;
-    config.version = options.modelVersion.empty() ? utcStamp("%Y.%m.%d-%H%M") : options.modelVersion;
-    config.arch = options.arch;
-    config.language = options.language;
-    config.options = options.network;
-    config.labels = trainer::chooseLabels(options, trainSet, devSet);
-    note(callbacks, std::to_string(config.labels.size()) + " labels");
-
-    if (options.embeddings == EmbeddingSource::File) {
-        const WordVectors vectors = readEmbedFile(options.embeddingsPath);
-        for (const auto& word : vectors.words)
-            if (word != "**PAD**" && word != "**UNK**")
-                prepared.vocabulary.push_back(word);
-        const Vocabulary vocabulary(prepared.vocabulary);
-        prepared.vocabulary = vocabulary.words();
-        EmbeddingAlignment report;
-        prepared.embeddings =
-            alignEmbeddings(vectors, vocabulary, static_cast<std::uint32_t>(options.seed), &report);
-        config.options.embeddingDim = vectors.dim;
-        note(callbacks, "embeddings " + options.embeddingsPath + ": " + std::to_string(vocabulary.size()) +
-                            " words, dimension " + std::to_string(vectors.dim));
-    } else {
-        std::vector<std::string> corpusTexts = trainer::readCorpusTexts(options.corpusPaths);
-        std::vector<std::vector<std::string>> corpusTokens;
-        if (!corpusTexts.empty()) {
-            std::vector<Document> corpusDocs(corpusTexts.size());
-            for (std::size_t i = 0; i < corpusTexts.size(); ++i)
-                corpusDocs[i].text = corpusTexts[i];
-            corpusTokens = trainer::tokenTexts(corpusDocs);
-        }
-        prepared.vocabulary =
-            trainer::frequentWords({&trainTokens, &corpusTokens}, options.minDocumentFrequency);
-        if (prepared.vocabulary.empty())
-            throw InputError("no word occurs in " + std::to_string(options.minDocumentFrequency) +
-                             " training documents: the vocabulary is empty");
-        note(callbacks, "vocabulary: " + std::to_string(prepared.vocabulary.size()) +
-                            " words in >= " + std::to_string(options.minDocumentFrequency) + " documents (" +
-                            std::to_string(trainTokens.size()) + " training + " +
-                            std::to_string(corpusTokens.size()) + " corpus)");
-        if (options.embeddings == EmbeddingSource::TrainCbow) {
-            std::vector<std::string> texts;
-            texts.reserve(trainSet.size() + corpusTexts.size());
-            for (const auto& doc : trainSet)
-                texts.push_back(doc.text);
-            for (auto& text : corpusTexts)
-                texts.push_back(std::move(text));
-            CbowOptions cbow;
-            cbow.dim = static_cast<int>(options.network.embeddingDim);
-            cbow.epochs = options.cbowEpochs;
-            cbow.seed = static_cast<int>(options.seed);
-            cbow.threads = 1; // reproducible vectors
-            const auto start = Clock::now();
-            const WordVectors vectors = trainCbow(
-                texts, cbow,
-                [&](double fraction) {
-                    if (!callbacks.progress)
-                        return;
-                    TrainProgress p;
-                    p.phase = "embeddings";
-                    p.loss = fraction;
-                    p.etaSeconds = fraction > 0.0 ? secondsSince(start) * (1.0 - fraction) / fraction : 0.0;
-                    callbacks.progress(p);
-                },
-                callbacks.cancel);
-            EmbeddingAlignment report;
-            prepared.embeddings = alignEmbeddings(vectors, Vocabulary(prepared.vocabulary),
-                                                  static_cast<std::uint32_t>(options.seed), &report);
-            note(callbacks, "CBOW embeddings trained on " + std::to_string(texts.size()) + " documents in " +
-                                std::to_string(static_cast<int>(secondsSince(start))) + " s; " +
-                                std::to_string(report.missing) + " vocabulary words without a vector");
+// Network (seeded), embeddings, optional initialisations of a fresh run, and Adam over the trainable tensors.
+void buildNetwork(Run& run, const TrainingData& data) {
+    const ModelConfig& config = run.prepared.config;
+    const Vocabulary vocabulary(run.prepared.vocabulary);
+    torch::manual_seed(run.options.seed);
+    run.network = net::makeNetwork(config);
+    {
+        torch::NoGradGuard noGrad;
+        for (auto& table : embeddingTables(*run.network)) {
+            if (run.prepared.embeddings) {
+                const EmbeddingMatrix& m = *run.prepared.embeddings;
+                if (table.size(0) != m.rows || table.size(1) != m.dim)
+                    throw ModelError("embedding matrix does not match the network");
+                table.copy_(
+                    torch::from_blob(const_cast<float*>(m.values.data()), {m.rows, m.dim}, torch::kFloat32));
+            }
+            if (!run.options.fineTuneEmbeddings)
+                table.set_requires_grad(false);
         }
     }
-    config.vocabularySize = static_cast<std::int64_t>(prepared.vocabulary.size());
-    return prepared;
+    if (!run.resume && run.options.descriptionInit) {
+        const auto rows = trainer::initialiseLabelRowsFromDescriptions(
+            *run.network, vocabulary, trainer::readDescriptions(run.options.descriptionsPath));
+        note(*run.callbacks, "description init: " + std::to_string(rows) + " of " +
+                                 std::to_string(config.labels.size()) +
+                                 " codes start from their description");
+    }
+    if (!run.resume && run.options.frequencyBias)
+        trainer::initialiseBiasesFromFrequencies(*run.network, data.positives, data.trainNotes);
+    if (config.arch == "drcaml")
+        run.descriptions = trainer::descriptionIds(
+            config.labels, trainer::readDescriptions(run.options.descriptionsPath), vocabulary);
+    for (auto& p : run.network->module().parameters(true))
+        if (p.requires_grad())
+            run.trainable.push_back(p);
+    run.optimizer = std::make_unique<torch::optim::Adam>(
+        run.trainable,
+        torch::optim::AdamOptions(run.options.learningRate).weight_decay(run.options.weightDecay));
+    if (run.options.positiveWeight != 1.0)
+        run.positiveWeight =
+            torch::full({static_cast<std::int64_t>(config.labels.size())}, run.options.positiveWeight);
 }
 
-Json configToJson(const ModelConfig& c) {
-    return {{"name", c.name},         {"version", c.version}, {"arch", c.arch},
-            {"language", c.language}, {"labels", c.labels},   {"options", networkOptionsToJson(c.options)}};
+// A resumed run's weights, Adam state, RNG and history. False when the saved run had already stopped early.
+bool restoreProgress(Run& run) {
+    run.shuffleRng.seed(run.options.seed);
+    if (!run.resume)
+        return true;
+    trainer::restoreTrainingState(run.statePath, *run.network, *run.optimizer);
+    std::istringstream rngState(run.stateMeta.at("shuffle_rng").get<std::string>());
+    rngState >> run.shuffleRng;
+    TrainResult& result = run.result;
+    for (const auto& record : run.stateMeta.at("history"))
+        result.history.push_back(trainer::recordFromJson(record));
+    for (const auto& record : result.history)
+        run.criterionHistory.push_back(record.criterion);
+    run.firstEpoch = run.stateMeta.at("epoch").get<int>() + 1;
+    result.epochs = run.firstEpoch - 1;
+    const int best = bestEpochIndex(run.criterionHistory);
+    if (best >= 0) {
+        result.bestEpoch = best + 1;
+        result.bestCriterion = run.criterionHistory[static_cast<std::size_t>(best)];
+    }
+    result.threshold = run.stateMeta.value("threshold", 0.5f);
+    if (shouldStopEarly(run.criterionHistory, run.options.patience)) {
+        result.stoppedEarly = true;
+        note(*run.callbacks, "the saved training had already stopped early");
+        return false;
+    }
+    return true;
 }
 
-ModelConfig configFromJson(const Json& j) {
-    ModelConfig c;
-    c.name = j.at("name").get<std::string>();
-    c.version = j.at("version").get<std::string>();
-    c.arch = j.at("arch").get<std::string>();
-    c.language = j.at("language").get<std::string>();
-    c.labels = j.at("labels").get<std::vector<std::string>>();
-    c.options = networkOptionsFromJson(j.at("options"));
-    return c;
+// Copies every parameter into (toFlat) or out of one contiguous float buffer.
+void copyParameters(const std::vector<torch::Tensor>& parameters, torch::Tensor& flat, bool toFlat) {
+    torch::NoGradGuard noGrad;
+    std::int64_t offset = 0;
+    for (const auto& p : parameters) {
+        auto part = flat.narrow(0, offset, p.numel());
+        if (toFlat)
+            part.copy_(p.detach().reshape(-1));
+        else
+            p.detach().view(-1).copy_(part);
+        offset += p.numel();
+    }
+}
+
+std::int64_t elementCount(const std::vector<torch::Tensor>& tensors) {
+    std::int64_t total = 0;
+    for (const auto& t : tensors)
+        total += t.numel();
+    return total;
+}
+
+// Every rank must train on the same data with the same settings, from the same weights (rank 0's).
+void synchroniseRanks(Run& run, const TrainingData& data) {
+    if (!run.distributed())
+        return;
+    const auto world = static_cast<double>(run.collective->worldSize());
+    const auto mine = torch::tensor(
+        {static_cast<double>(data.trainNotes), static_cast<double>(data.dev.notes.size()),
+         static_cast<double>(run.labelCount()), static_cast<double>(run.prepared.vocabulary.size()),
+         static_cast<double>(run.options.batchSize), static_cast<double>(run.firstEpoch),
+         static_cast<double>(run.options.seed % 1000003)},
+        torch::kFloat64);
+    auto total = mine.clone();
+    run.collective->sum(total, "consistency check");
+    if (!torch::equal(total, mine * world))
+        throw InputError("rank " + std::to_string(run.collective->rank()) +
+                         ": the ranks disagree on the training notes, dev notes, labels, vocabulary, batch, "
+                         "seed or resume epoch: every rank must read the same files with the same options");
+    std::vector<torch::Tensor> parameters;
+    for (const auto& p : run.network->module().parameters(true))
+        parameters.push_back(p);
+    auto flat = torch::empty({elementCount(parameters)}, torch::kFloat32);
+    copyParameters(parameters, flat, true);
+    run.collective->broadcastFromMaster(flat, "weight broadcast");
+    copyParameters(parameters, flat, false);
+}
+
+// The loss of one batch of notes, padded to `padTo` tokens: mean BCE-with-logits (+ DR-CAML's description
+// regulariser). Extra loss terms of the training step belong here.
+torch::Tensor batchLoss(Run& run, const TrainingData& data, const trainer::Batch& notes, std::size_t padTo) {
+    const auto ids = trainer::paddedIds(notes, padTo);
+    const auto targets = trainer::multiHot(notes, run.labelCount());
+    auto out = run.network->forward(ids);
+    if (!data.trainVotes.empty())
+        out.logits = out.logits + trainer::priorBatch(notes, data.trainVotes, run.labelCount());
+    namespace F = torch::nn::functional;
+    auto loss = run.positiveWeight.defined()
+                    ? F::binary_cross_entropy_with_logits(
+                          out.logits, targets,
+                          F::BinaryCrossEntropyWithLogitsFuncOptions().pos_weight(run.positiveWeight))
+                    : F::binary_cross_entropy_with_logits(out.logits, targets);
+    if (!run.descriptions.empty())
+        loss = loss + run.network->descriptionLoss(targets, run.descriptions);
+    return loss;
+}
+
+// Sums the ranks' gradients, their losses and their stop flags in one buffer (one all-reduce per step).
+// False when some rank was cancelled.
+bool sumOverRanks(Run& run, double& loss, bool stop) {
+    const std::int64_t total = elementCount(run.trainable);
+    auto flat = torch::zeros({total + 2}, torch::kFloat32);
+    std::int64_t offset = 0;
+    for (const auto& p : run.trainable) {
+        if (p.grad().defined())
+            flat.narrow(0, offset, p.numel()).copy_(p.grad().reshape(-1));
+        offset += p.numel();
+    }
+    flat[total].fill_(loss);
+    flat[total + 1].fill_(stop ? 1.0 : 0.0);
+    run.collective->sum(flat, "gradient all-reduce");
+    if (flat[total + 1].item<float>() > 0.0f)
+        return false;
+    loss = flat[total].item<double>();
+    offset = 0;
+    for (auto& p : run.trainable) {
+        auto summed = flat.narrow(0, offset, p.numel()).view_as(p);
+        if (p.grad().defined())
+            p.mutable_grad().copy_(summed);
+        else
+            p.mutable_grad() = summed.clone();
+        offset += p.numel();
+    }
+    return true;
+}
+
+// One optimisation step on a global batch: this rank's slice, its share of the mean loss, gradients summed
+// over the ranks, Adam. Returns the global batch's mean loss; nullopt when cancelled (no step taken).
+std::optional<double> trainStep(Run& run, const TrainingData& data, const trainer::Batch& global, int epoch,
+                                std::size_t step, std::size_t batches) {
+    const bool stop = cancelled(*run.callbacks);
+    if (stop && !run.distributed())
+        return std::nullopt;
+    const trainer::Batch local =
+        run.distributed() ? trainer::rankSlice(global, run.collective->rank(), run.collective->worldSize())
+                          : global;
+    run.optimizer->zero_grad();
+    double loss = 0.0;
+    if (!local.empty() && !stop) {
+        auto share = batchLoss(run, data, local, trainer::longestNote(global));
+        if (run.distributed())
+            share = share * (static_cast<double>(local.size()) / static_cast<double>(global.size()));
+        share.backward();
+        loss = share.item<double>();
+    }
+    if (run.distributed() && !sumOverRanks(run, loss, stop))
+        return std::nullopt;
+    if (!std::isfinite(loss))
+        throw std::runtime_error("the training loss became " + std::to_string(loss) + " in epoch " +
+                                 std::to_string(epoch) + ", batch " + std::to_string(step + 1) +
+                                 " (learning rate too high, or network options out of range); the last "
+                                 "complete epoch is kept");
+    if (run.options.warmupEpochs > 0) {
+        const double done = static_cast<double>(static_cast<std::size_t>(epoch - 1) * batches + step + 1);
+        const double ramp = static_cast<double>(static_cast<std::size_t>(run.options.warmupEpochs) * batches);
+        for (auto& group : run.optimizer->param_groups())
+            static_cast<torch::optim::AdamOptions&>(group.options())
+                .lr(run.options.learningRate * std::min(1.0, done / ramp));
+    }
+    run.optimizer->step();
+    return loss;
+}
+
+// One pass over the training batches. Returns the epoch's mean loss; nullopt when cancelled.
+std::optional<double> trainEpoch(Run& run, TrainingData& data, int epoch) {
+    const auto start = Clock::now();
+    const std::size_t batches = run.batchesPerEpoch(data);
+    data.batches->startEpoch(run.shuffleRng);
+    run.network->module().train();
+    double lossSum = 0.0;
+    std::size_t examples = 0, step = 0;
+    trainer::Batch global;
+    for (; data.batches->next(global); ++step) {
+        const auto loss = trainStep(run, data, global, epoch, step, batches);
+        if (!loss)
+            return std::nullopt;
+        lossSum += *loss;
+        examples += global.size();
+        if (run.callbacks->progress) {
+            const double elapsed = secondsSince(start);
+            TrainProgress p;
+            p.phase = "train";
+            p.epoch = epoch;
+            p.maxEpochs = run.options.maxEpochs;
+            p.batch = static_cast<int>(step + 1);
+            p.batches = static_cast<int>(batches);
+            p.examplesPerSecond = elapsed > 0.0 ? static_cast<double>(examples) / elapsed : 0.0;
+            p.loss = lossSum / static_cast<double>(step + 1);
+            p.etaSeconds = elapsed / static_cast<double>(step + 1) *
+                           static_cast<double>(batches > step + 1 ? batches - step - 1 : 0);
+            run.callbacks->progress(p);
+        }
+    }
+    return lossSum / static_cast<double>(std::max<std::size_t>(step, 1));
+}
+
+// Dev scores, every note alone (batch 1, as the authors evaluate; padding would change the scores). Each
+// rank scores every worldSize-th note and the ranks sum their (disjoint) rows. nullopt when cancelled.
+std::optional<ScoreMatrix> scoreDev(Run& run, const TrainingData& data, int epoch) {
+    const auto& notes = data.dev.notes;
+    const auto labels = run.labelCount();
+    const auto rank = static_cast<std::size_t>(run.collective->rank());
+    const auto world = static_cast<std::size_t>(run.collective->worldSize());
+    run.network->module().eval();
+    ScoreMatrix scores(notes.size(), labels);
+    {
+        torch::InferenceMode inference;
+        for (std::size_t d = rank; d < notes.size(); d += world) {
+            if (!run.distributed() && cancelled(*run.callbacks))
+                return std::nullopt;
+            const auto ids =
+                torch::from_blob(const_cast<std::int64_t*>(notes[d].ids.data()),
+                                 {1, static_cast<std::int64_t>(notes[d].ids.size())}, torch::kInt64);
+            auto logits = run.network->forward(ids).logits;
+            if (!data.devVotes.empty())
+                logits = logits + trainer::priorBatch({&notes[d]}, data.devVotes, labels);
+            const auto probabilities = torch::sigmoid(logits).contiguous();
+            std::copy_n(probabilities.data_ptr<float>(), labels, scores.row(d));
+            if (run.callbacks->progress && (d + 1) % 16 == 0) {
+                TrainProgress p;
+                p.phase = "dev";
+                p.epoch = epoch;
+                p.maxEpochs = run.options.maxEpochs;
+                p.batch = static_cast<int>(d + 1);
+                p.batches = static_cast<int>(notes.size());
+                run.callbacks->progress(p);
+            }
+        }
+    }
+    if (run.distributed()) {
+        auto all = torch::from_blob(scores.values.data(), {static_cast<std::int64_t>(scores.values.size())},
+                                    torch::kFloat32);
+        run.collective->sum(all, "dev score exchange");
+    }
+    return scores;
+}
+
+// The log, the resumable state and the summary of this epoch (rank 0); the model directory is already
+// complete when these are written.
+void writeEpochFiles(const Run& run) {
+    const TrainResult& result = run.result;
+    const std::string log = trainer::logText(result.history);
+    trainer::writeTextAtomically((fs::path(run.workDir) / kLogFile).string(), log);
+    Json meta;
+    meta["format"] = "fusioncoder-training-state";
+    meta["epoch"] = result.epochs;
+    meta["trajectory"] = trainer::trajectoryOptions(run.options);
+    meta["config"] = trainer::configToJson(run.prepared.config);
+    meta["vocabulary"] = run.prepared.vocabulary;
+    std::ostringstream rngState;
+    rngState << run.shuffleRng;
+    meta["shuffle_rng"] = rngState.str();
+    meta["threshold"] = result.threshold;
+    meta["history"] = Json::array();
+    for (const auto& r : result.history)
+        meta["history"].push_back(trainer::recordToJson(r));
+    trainer::saveTrainingState(run.statePath, *run.network, *run.optimizer, meta);
+
+    const Json summary = {{"preset", run.options.preset},
+                          {"criterion", result.criterion},
+                          {"epochs", result.epochs},
+                          {"best_epoch", result.bestEpoch},
+                          {"best_criterion", result.bestCriterion},
+                          {"threshold", result.threshold},
+                          {"stopped_early", result.stoppedEarly},
+                          {"train_documents", result.trainDocuments},
+                          {"train_skipped", result.trainSkipped},
+                          {"dev_documents", result.devDocuments},
+                          {"dev_skipped", result.devSkipped},
+                          {"max_tokens", run.prepared.config.options.maxTokens},
+                          {"options", trainer::trajectoryOptions(run.options)},
+                          {"max_epochs", run.options.maxEpochs},
+                          {"patience", run.options.patience}};
+    trainer::writeTextAtomically((fs::path(run.workDir) / kSummaryFile).string(), summary.dump(2) + "\n");
+    if (result.bestEpoch > 0 && fs::is_directory(run.outDir)) {
+        trainer::writeTextAtomically((fs::path(run.outDir) / kLogFile).string(), log);
+        trainer::writeTextAtomically((fs::path(run.outDir) / kSummaryFile).string(), summary.dump(2) + "\n");
+    }
+}
+
+// Metrics, criterion and early stopping of the epoch (every rank, from the same scores); a new best writes
+// the model directory with its dev-tuned threshold. Rank 0 writes.
+EpochRecord closeEpoch(Run& run, const TrainingData& data, int epoch, double loss,
+                       const ScoreMatrix& devScores, Clock::time_point start) {
+    TrainResult& result = run.result;
+    ModelConfig& config = run.prepared.config;
+    EvalMetrics metrics = computeMetrics(devScores, data.devGold);
+    metrics.n_skipped = static_cast<std::int64_t>(data.dev.skipped);
+    EpochRecord record;
+    record.epoch = epoch;
+    record.trainLoss = loss;
+    record.devMetrics = trainer::metricValues(metrics);
+    record.criterion = record.devMetrics.at(result.criterion);
+    run.criterionHistory.push_back(record.criterion);
+    record.improved = bestEpochIndex(run.criterionHistory) == epoch - 1;
+    if (record.improved) {
+        const ThresholdChoice tuned = tuneThreshold(devScores, data.devGold);
+        // model.json requires a threshold in (0, 1); the sweep's end points 0 ("every code") and 1 ("none")
+        // become the nearest values that keep that meaning for sigmoid scores.
+        config.threshold = std::clamp(tuned.threshold, 1e-6f, 1.0f - 1e-6f);
+        config.placeholder = false;
+        if (run.master())
+            net::writeModelDirectory(config, run.prepared.vocabulary, *run.network, run.outDir);
+        result.bestEpoch = epoch;
+        result.bestCriterion = record.criterion;
+        result.threshold = config.threshold;
+        note(*run.callbacks, "epoch " + std::to_string(epoch) + ": new best " + result.criterion + " " +
+                                 std::to_string(record.criterion) + ", threshold " +
+                                 std::to_string(config.threshold) + " (dev micro-F1 " +
+                                 std::to_string(tuned.f1) + ")");
+    }
+    record.seconds = secondsSince(start);
+    result.history.push_back(record);
+    result.epochs = epoch;
+    result.stoppedEarly = shouldStopEarly(run.criterionHistory, run.options.patience);
+    if (run.master())
+        writeEpochFiles(run);
+    return record;
+}
+
+void runEpochs(Run& run, TrainingData& data) {
+    for (int epoch = run.firstEpoch; epoch <= run.options.maxEpochs; ++epoch) {
+        const auto start = Clock::now();
+        const auto loss = trainEpoch(run, data, epoch);
+        const auto devScores = loss ? scoreDev(run, data, epoch) : std::nullopt;
+        if (!devScores) {
+            run.result.cancelled = true;
+            return;
+        }
+        const EpochRecord record = closeEpoch(run, data, epoch, *loss, *devScores, start);
+        if (run.callbacks->epochDone)
+            run.callbacks->epochDone(record);
+        if (run.result.stoppedEarly) {
+            note(*run.callbacks, "early stop: no new best " + run.result.criterion + " for " +
+                                     std::to_string(run.options.patience) + " epochs");
+            return;
+        }
+    }
+}
+
+// The steps after the data: network, resumed progress, the ranks' agreement, the epochs.
+TrainResult trainPrepared(Run& run, TrainingData& data) {
+    TrainResult& result = run.result;
+    result.criterion = effectiveCriterion(run.options.criterion, run.labelCount());
+    result.trainDocuments = data.trainNotes;
+    result.trainSkipped = data.trainSkipped;
+    result.devDocuments = data.dev.notes.size();
+    result.devSkipped = data.dev.skipped;
+    result.labels = run.labelCount();
+    result.vocabulary = run.prepared.vocabulary.size();
+    if (!data.batches)
+        data.batches =
+            trainer::inMemoryBatches(data.train.notes, static_cast<std::size_t>(run.options.batchSize));
+    buildNetwork(run, data);
+    if (!restoreProgress(run))
+        return result;
+    try {
+        synchroniseRanks(run, data);
+        runEpochs(run, data);
+    } catch (const trainer::PeerLost& lost) {
+        throw trainer::PeerLost(std::string(lost.what()) + "; the last complete epoch's state is in " +
+                                run.workDir + " (continue with --resume)");
+    }
+    return result;
 }
 
 } // namespace
@@ -321,362 +573,40 @@ ModelConfig configFromJson(const Json& j) {
 TrainResult train(const TrainOptions& requested, const std::vector<Document>& trainSet,
                   const std::vector<Document>& devSet, const std::string& outDir,
                   const TrainCallbacks& callbacks, bool resume) {
-    validate(requested);
-    TrainOptions options = requested;
-    const int threads = options.threads > 0
-                            ? options.threads
-                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    torch::set_num_threads(threads);
-
-    const std::string workDir = trainingWorkDirectory(outDir);
-    const std::string statePath = (fs::path(workDir) / kStateFile).string();
-
-    // --- data, label space, vocabulary, embeddings ---
+    Run run;
+    startRun(run, requested, outDir, callbacks, resume);
     const auto trainTokens = trainer::tokenTexts(trainSet);
-    Json stateMeta;
-    PreparedModel prepared;
-    if (resume) {
-        stateMeta = trainer::readTrainingStateMeta(statePath);
-        const Json& saved = stateMeta.at("trajectory");
-        if (saved.at("arch").get<std::string>() != options.arch)
-            throw InputError("cannot resume: the saved training is '" + saved.at("arch").get<std::string>() +
-                             "', not '" + options.arch + "'");
-        options.preset = saved.at("preset").get<std::string>();
-        options.learningRate = saved.at("learning_rate").get<double>();
-        options.weightDecay = saved.at("weight_decay").get<double>();
-        options.batchSize = saved.at("batch_size").get<int>();
-        options.seed = saved.at("seed").get<std::uint64_t>();
-        options.criterion = saved.at("criterion").get<std::string>();
-        options.positiveWeight = saved.at("positive_weight").get<double>();
-        options.fineTuneEmbeddings = saved.at("fine_tune_embeddings").get<bool>();
-        options.warmupEpochs = saved.value("warmup_epochs", 0);
-        options.retrievalPrior = saved.value("retrieval_prior", 0);
-        prepared.config = configFromJson(stateMeta.at("config"));
-        prepared.vocabulary = stateMeta.at("vocabulary").get<std::vector<std::string>>();
-        prepared.config.vocabularySize = static_cast<std::int64_t>(prepared.vocabulary.size());
-        note(callbacks, "resuming after epoch " + std::to_string(stateMeta.at("epoch").get<int>()));
-    } else {
-        prepared = prepareModel(options, trainSet, devSet, trainTokens, callbacks);
+    run.prepared = resume ? trainer::restoredModel(run.stateMeta)
+                          : trainer::prepareModel(run.options, trainSet, devSet, trainTokens, callbacks);
+    TrainingData data = encodeInMemory(run, trainSet, devSet, trainTokens);
+    return trainPrepared(run, data);
+}
+
+TrainResult trainStreaming(const TrainOptions& requested, const std::string& trainPath,
+                           const std::vector<Document>& devSet, const std::string& outDir,
+                           const TrainCallbacks& callbacks, bool resume) {
+    validateStreaming(requested);
+    Run run;
+    startRun(run, requested, outDir, callbacks, resume);
+    try {
+        run.prepared = resume ? trainer::restoredModel(run.stateMeta)
+                              : trainer::prepareModelFromCounts(
+                                    run.options, trainer::countTrainingFile(trainPath, callbacks.cancel),
+                                    devSet, callbacks);
+    } catch (const Cancelled&) {
+        run.result.cancelled = true;
+        return run.result;
     }
-    ModelConfig& config = prepared.config;
-    const Vocabulary vocabulary(prepared.vocabulary);
-    const std::int64_t maxTokens = config.options.maxTokens;
-
-    const trainer::EncodedSet trainData =
-        trainer::encode(trainSet, trainTokens, vocabulary, config.labels, maxTokens);
-    const trainer::EncodedSet devData =
-        trainer::encode(devSet, trainer::tokenTexts(devSet), vocabulary, config.labels, maxTokens);
-    if (trainData.notes.empty())
-        throw InputError("no training document has a code in the label space");
-    if (devData.notes.empty())
-        throw InputError("no dev document has a code in the label space");
-    note(callbacks, "train: " + std::to_string(trainData.notes.size()) + " documents (" +
-                        std::to_string(trainData.skipped) + " without a label skipped, " +
-                        std::to_string(trainData.truncated) + " truncated to " + std::to_string(maxTokens) +
-                        " tokens); dev: " + std::to_string(devData.notes.size()) + " documents (" +
-                        std::to_string(devData.skipped) + " skipped, " + std::to_string(devData.truncated) +
-                        " truncated)");
-
-    fs::create_directories(workDir);
-
-    // Retrieval prior: the index of the training notes (kept in the work dir, copied into every written
-    // model) and the sparse votes of every train (leave-one-out) and dev note.
-    std::vector<trainer::SparseVotes> trainVotes, devVotes;
-    if (options.retrievalPrior > 0) {
-        const auto indexPath = (fs::path(workDir) / "neighbours.tsv").string();
-        const NeighbourIndex index = NeighbourIndex::build(trainSet);
-        index.save(indexPath);
-        config.retrieval.mode = "prior";
-        config.retrieval.neighbours = options.retrievalPrior;
-        config.retrieval.weight = 0.0f;
-        config.retrieval.indexPath = indexPath;
-        std::unordered_map<std::string, std::int32_t> labelIndex;
-        for (std::size_t i = 0; i < config.labels.size(); ++i)
-            labelIndex.emplace(config.labels[i], static_cast<std::int32_t>(i));
-        const auto sparse = [&](const std::unordered_map<std::string, float>& votes) {
-            trainer::SparseVotes out;
-            for (const auto& [code, vote] : votes) {
-                const auto it = labelIndex.find(code);
-                if (it != labelIndex.end())
-                    out.emplace_back(it->second, vote);
-            }
-            return out;
-        };
-        for (std::size_t d = 0; d < trainSet.size(); ++d)
-            trainVotes.push_back(
-                sparse(index.vote(trainSet[d].text, options.retrievalPrior, static_cast<std::int64_t>(d))));
-        for (const auto& document : devSet)
-            devVotes.push_back(sparse(index.vote(document.text, options.retrievalPrior)));
-        note(callbacks, "retrieval prior: " + std::to_string(index.documents()) +
-                            " training notes indexed, " + std::to_string(options.retrievalPrior) +
-                            " neighbours vote");
-    }
-
-    std::vector<torch::Tensor> descriptions;
-    if (config.arch == "drcaml")
-        descriptions = trainer::descriptionIds(
-            config.labels, trainer::readDescriptions(options.descriptionsPath), vocabulary);
-
-    TrainResult result;
-    result.criterion = effectiveCriterion(options.criterion, config.labels.size());
-    result.trainDocuments = trainData.notes.size();
-    result.trainSkipped = trainData.skipped;
-    result.devDocuments = devData.notes.size();
-    result.devSkipped = devData.skipped;
-    result.labels = config.labels.size();
-    result.vocabulary = vocabulary.size();
-
-    // --- network and optimiser ---
-    torch::manual_seed(options.seed);
-    const std::unique_ptr<net::Network> network = net::makeNetwork(config);
-    {
-        torch::NoGradGuard noGrad;
-        for (auto& table : embeddingTables(*network)) {
-            if (prepared.embeddings) {
-                const EmbeddingMatrix& m = *prepared.embeddings;
-                if (table.size(0) != m.rows || table.size(1) != m.dim)
-                    throw ModelError("embedding matrix does not match the network");
-                table.copy_(
-                    torch::from_blob(const_cast<float*>(m.values.data()), {m.rows, m.dim}, torch::kFloat32));
-            }
-            if (!options.fineTuneEmbeddings)
-                table.set_requires_grad(false);
-        }
-    }
-    if (!resume && options.descriptionInit) {
-        const auto rows = trainer::initialiseLabelRowsFromDescriptions(
-            *network, vocabulary, trainer::readDescriptions(options.descriptionsPath));
-        note(callbacks, "description init: " + std::to_string(rows) + " of " +
-                            std::to_string(config.labels.size()) + " codes start from their description");
-    }
-    if (!resume && options.frequencyBias) {
-        std::vector<std::size_t> positives(config.labels.size(), 0);
-        for (const auto& n : trainData.notes) {
-            std::vector<std::int32_t> labels = n.gold.labels;
-            std::sort(labels.begin(), labels.end());
-            labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
-            for (const auto y : labels)
-                ++positives[static_cast<std::size_t>(y)];
-        }
-        trainer::initialiseBiasesFromFrequencies(*network, positives, trainData.notes.size());
-    }
-    std::vector<torch::Tensor> trainable;
-    for (auto& p : network->module().parameters(true))
-        if (p.requires_grad())
-            trainable.push_back(p);
-    torch::optim::Adam optimizer(
-        trainable, torch::optim::AdamOptions(options.learningRate).weight_decay(options.weightDecay));
-
-    std::mt19937_64 shuffleRng(options.seed);
-    std::vector<double> criterionHistory;
-    int firstEpoch = 1;
-    if (resume) {
-        trainer::restoreTrainingState(statePath, *network, optimizer);
-        std::istringstream rngState(stateMeta.at("shuffle_rng").get<std::string>());
-        rngState >> shuffleRng;
-        for (const auto& record : stateMeta.at("history"))
-            result.history.push_back(recordFromJson(record));
-        for (const auto& record : result.history)
-            criterionHistory.push_back(record.criterion);
-        firstEpoch = stateMeta.at("epoch").get<int>() + 1;
-        result.epochs = firstEpoch - 1;
-        const int best = bestEpochIndex(criterionHistory);
-        if (best >= 0) {
-            result.bestEpoch = best + 1;
-            result.bestCriterion = criterionHistory[static_cast<std::size_t>(best)];
-        }
-        result.threshold = stateMeta.value("threshold", 0.5f);
-        if (shouldStopEarly(criterionHistory, options.patience)) {
-            result.stoppedEarly = true;
-            note(callbacks, "the saved training had already stopped early");
-            return result;
-        }
-    }
-
-    const auto labelCount = static_cast<std::int64_t>(config.labels.size());
-    const auto posWeight = torch::full({labelCount}, options.positiveWeight);
-    const bool weighted = options.positiveWeight != 1.0;
-    const auto batchSize = static_cast<std::size_t>(options.batchSize);
-    const std::size_t batches = (trainData.notes.size() + batchSize - 1) / batchSize;
-
-    std::vector<trainer::EncodedNote> devNotes = devData.notes;
-    std::vector<GoldCodes> devGold;
-    for (const auto& n : devNotes)
-        devGold.push_back(n.gold);
-
-    for (int epoch = firstEpoch; epoch <= options.maxEpochs; ++epoch) {
-        const auto epochStart = Clock::now();
-        std::vector<std::size_t> order(trainData.notes.size());
-        std::iota(order.begin(), order.end(), std::size_t{0});
-        shuffle(order, shuffleRng);
-
-        network->module().train();
-        double lossSum = 0.0;
-        std::size_t examples = 0;
-        for (std::size_t b = 0; b < batches; ++b) {
-            if (cancelled(callbacks)) {
-                result.cancelled = true;
-                return result;
-            }
-            const std::size_t first = b * batchSize;
-            const std::size_t count = std::min(batchSize, trainData.notes.size() - first);
-            const auto ids = trainer::paddedIds(trainData.notes, order, first, count);
-            const auto targets =
-                trainer::multiHot(trainData.notes, order, first, count, config.labels.size());
-            auto out = network->forward(ids);
-            if (!trainVotes.empty())
-                out.logits = out.logits + trainer::priorBatch(trainData.notes, order, first, count,
-                                                              trainVotes, config.labels.size());
-            auto loss = weighted
-                            ? torch::nn::functional::binary_cross_entropy_with_logits(
-                                  out.logits, targets,
-                                  torch::nn::functional::BinaryCrossEntropyWithLogitsFuncOptions().pos_weight(
-                                      posWeight))
-                            : torch::nn::functional::binary_cross_entropy_with_logits(out.logits, targets);
-            if (!descriptions.empty())
-                loss = loss + network->descriptionLoss(targets, descriptions);
-            if (!std::isfinite(loss.item<double>()))
-                throw std::runtime_error("the training loss became " + std::to_string(loss.item<double>()) +
-                                         " in epoch " + std::to_string(epoch) + ", batch " +
-                                         std::to_string(b + 1) +
-                                         " (learning rate too high, or network options out of range); the "
-                                         "last complete epoch is kept");
-            if (options.warmupEpochs > 0) {
-                const double step = static_cast<double>((epoch - 1) * batches + b + 1);
-                const double ramp = static_cast<double>(options.warmupEpochs * batches);
-                for (auto& group : optimizer.param_groups())
-                    static_cast<torch::optim::AdamOptions&>(group.options())
-                        .lr(options.learningRate * std::min(1.0, step / ramp));
-            }
-            optimizer.zero_grad();
-            loss.backward();
-            optimizer.step();
-
-            lossSum += loss.item<double>();
-            examples += count;
-            if (callbacks.progress) {
-                const double elapsed = secondsSince(epochStart);
-                TrainProgress p;
-                p.phase = "train";
-                p.epoch = epoch;
-                p.maxEpochs = options.maxEpochs;
-                p.batch = static_cast<int>(b + 1);
-                p.batches = static_cast<int>(batches);
-                p.examplesPerSecond = elapsed > 0.0 ? static_cast<double>(examples) / elapsed : 0.0;
-                p.loss = lossSum / static_cast<double>(b + 1);
-                p.etaSeconds = elapsed / static_cast<double>(b + 1) * static_cast<double>(batches - b - 1);
-                callbacks.progress(p);
-            }
-        }
-
-        // Dev: every note alone (batch 1), as the authors evaluate; padding would change the scores.
-        network->module().eval();
-        ScoreMatrix devScores(devNotes.size(), config.labels.size());
-        {
-            torch::InferenceMode inference;
-            for (std::size_t d = 0; d < devNotes.size(); ++d) {
-                if (cancelled(callbacks)) {
-                    result.cancelled = true;
-                    return result;
-                }
-                const auto ids =
-                    torch::from_blob(devNotes[d].ids.data(),
-                                     {1, static_cast<std::int64_t>(devNotes[d].ids.size())}, torch::kInt64);
-                auto logits = network->forward(ids).logits;
-                if (!devVotes.empty())
-                    logits =
-                        logits + trainer::priorBatch(devNotes, {d}, 0, 1, devVotes, config.labels.size());
-                const auto scores = torch::sigmoid(logits).contiguous();
-                std::copy_n(scores.data_ptr<float>(), config.labels.size(), devScores.row(d));
-                if (callbacks.progress && (d + 1) % 16 == 0) {
-                    TrainProgress p;
-                    p.phase = "dev";
-                    p.epoch = epoch;
-                    p.maxEpochs = options.maxEpochs;
-                    p.batch = static_cast<int>(d + 1);
-                    p.batches = static_cast<int>(devNotes.size());
-                    callbacks.progress(p);
-                }
-            }
-        }
-        EvalMetrics metrics = computeMetrics(devScores, devGold);
-        metrics.n_skipped = static_cast<std::int64_t>(devData.skipped);
-
-        EpochRecord record;
-        record.epoch = epoch;
-        record.trainLoss = lossSum / static_cast<double>(std::max<std::size_t>(batches, 1));
-        record.devMetrics = metricValues(metrics);
-        record.criterion = record.devMetrics.at(result.criterion);
-        criterionHistory.push_back(record.criterion);
-        record.improved = bestEpochIndex(criterionHistory) == epoch - 1;
-        if (record.improved) {
-            const ThresholdChoice tuned = tuneThreshold(devScores, devGold);
-            // model.json requires a threshold in (0, 1); the sweep's end points 0 ("every code") and 1
-            // ("none") become the nearest values that keep that meaning for sigmoid scores.
-            config.threshold = std::clamp(tuned.threshold, 1e-6f, 1.0f - 1e-6f);
-            config.placeholder = false;
-            net::writeModelDirectory(config, prepared.vocabulary, *network, outDir);
-            result.bestEpoch = epoch;
-            result.bestCriterion = record.criterion;
-            result.threshold = config.threshold;
-            note(callbacks, "epoch " + std::to_string(epoch) + ": new best " + result.criterion + " " +
-                                std::to_string(record.criterion) + ", threshold " +
-                                std::to_string(config.threshold) + " (dev micro-F1 " +
-                                std::to_string(tuned.f1) + ")");
-        }
-        record.seconds = secondsSince(epochStart);
-        result.history.push_back(record);
-        result.epochs = epoch;
-        result.stoppedEarly = shouldStopEarly(criterionHistory, options.patience);
-
-        // Log and resumable state of this epoch; the model directory above is already complete.
-        const std::string log = logText(result.history);
-        writeTextAtomically((fs::path(workDir) / kLogFile).string(), log);
-        Json meta;
-        meta["format"] = "fusioncoder-training-state";
-        meta["epoch"] = epoch;
-        meta["trajectory"] = trajectoryOptions(options);
-        meta["config"] = configToJson(config);
-        meta["vocabulary"] = prepared.vocabulary;
-        std::ostringstream rngState;
-        rngState << shuffleRng;
-        meta["shuffle_rng"] = rngState.str();
-        meta["threshold"] = result.threshold;
-        meta["history"] = Json::array();
-        for (const auto& r : result.history)
-            meta["history"].push_back(recordToJson(r));
-        trainer::saveTrainingState(statePath, *network, optimizer, meta);
-
-        const Json summary = {{"preset", options.preset},
-                              {"criterion", result.criterion},
-                              {"epochs", result.epochs},
-                              {"best_epoch", result.bestEpoch},
-                              {"best_criterion", result.bestCriterion},
-                              {"threshold", result.threshold},
-                              {"stopped_early", result.stoppedEarly},
-                              {"train_documents", result.trainDocuments},
-                              {"train_skipped", result.trainSkipped},
-                              {"dev_documents", result.devDocuments},
-                              {"dev_skipped", result.devSkipped},
-                              {"max_tokens", maxTokens},
-                              {"options", trajectoryOptions(options)},
-                              {"max_epochs", options.maxEpochs},
-                              {"patience", options.patience}};
-        writeTextAtomically((fs::path(workDir) / kSummaryFile).string(), summary.dump(2) + "\n");
-        if (result.bestEpoch > 0 && fs::is_directory(outDir)) {
-            writeTextAtomically((fs::path(outDir) / kLogFile).string(), log);
-            writeTextAtomically((fs::path(outDir) / kSummaryFile).string(), summary.dump(2) + "\n");
-        }
-
-        if (callbacks.epochDone)
-            callbacks.epochDone(record);
-        if (result.stoppedEarly) {
-            note(callbacks, "early stop: no new best " + result.criterion + " for " +
-                                std::to_string(options.patience) + " epochs");
-            break;
-        }
-    }
-    return result;
+    TrainingData data = openStream(run, trainPath, devSet);
+    trainer::StreamingSpec spec;
+    spec.path = trainPath;
+    spec.batchSize = static_cast<std::size_t>(run.options.batchSize);
+    spec.bufferNotes = static_cast<std::size_t>(run.options.shuffleBuffer);
+    spec.notesPerEpoch = data.trainNotes;
+    spec.maxTokens = run.prepared.config.options.maxTokens;
+    const Vocabulary vocabulary(run.prepared.vocabulary);
+    data.batches = trainer::streamingBatches(spec, vocabulary, run.prepared.config.labels);
+    return trainPrepared(run, data);
 }
 
 } // namespace fc

@@ -43,18 +43,25 @@ std::vector<std::string> readLabelsFile(const std::string& path) {
 
 std::vector<std::string> chooseLabels(const TrainOptions& options, const std::vector<Document>& trainSet,
                                       const std::vector<Document>& devSet) {
+    std::map<std::string, std::size_t> counts; // document frequency in trainSet
+    if (options.labelsPath.empty())
+        for (const Document& doc : trainSet) {
+            const std::set<std::string> unique(doc.codes.begin(), doc.codes.end());
+            for (const auto& code : unique)
+                ++counts[code];
+        }
+    return chooseLabels(options, counts, devSet);
+}
+
+std::vector<std::string> chooseLabels(const TrainOptions& options,
+                                      const std::map<std::string, std::size_t>& counts,
+                                      const std::vector<Document>& devSet) {
     std::vector<std::string> labels;
     if (!options.labelsPath.empty()) {
         labels = readLabelsFile(options.labelsPath);
         if (labels.empty())
             throw InputError("labels file " + options.labelsPath + " holds no code");
         return labels;
-    }
-    std::map<std::string, std::size_t> counts; // document frequency in trainSet
-    for (const Document& doc : trainSet) {
-        const std::set<std::string> unique(doc.codes.begin(), doc.codes.end());
-        for (const auto& code : unique)
-            ++counts[code];
     }
     if (options.topLabels > 0) {
         std::vector<std::pair<std::string, std::size_t>> ranked(counts.begin(), counts.end());

@@ -8,6 +8,7 @@
 #include <torch/types.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -32,6 +33,10 @@ struct EncodedSet {
 // codes of trainSet (document frequency; ties by code), or every code of trainSet (+ devSet).
 // Throws InputError when the result is empty or the file is unreadable.
 std::vector<std::string> chooseLabels(const TrainOptions& options, const std::vector<Document>& trainSet,
+                                      const std::vector<Document>& devSet);
+// The same from the training set's code document frequencies.
+std::vector<std::string> chooseLabels(const TrainOptions& options,
+                                      const std::map<std::string, std::size_t>& trainCodeCounts,
                                       const std::vector<Document>& devSet);
 
 // Lower-cased token texts of every document (no truncation), in document order.

@@ -136,4 +136,53 @@ struct Mimic3Dataset {
 // de-duplicated (diagnoses then procedures, file order), no evidence.
 Mimic3Dataset prepareMimic3(const Mimic3Options& options, Mimic3Report& report);
 
+// ---------------------------------------------------------------------------------------------- MIMIC-IV
+
+// MIMIC-IV (hosp and note modules, 2.x) with Edin et al.'s splits (SIGIR 2023): the admissions of the split
+// file that have a discharge note. Text = the admission's notes of note/discharge.csv joined by one space in
+// file order; codes = its diagnoses then procedures of the chosen ICD version in catalog form (ICD-10-CM with
+// a dot after the 3rd character, ICD-10-PCS without; ICD-9 by reformatIcd9Code, codes read as strings so
+// leading zeros stay), de-duplicated; codes with fewer than minCodeCount assignments over those admissions
+// are dropped (Edin et al.'s MIN_TARGET_COUNT), then admissions left without a code.
+enum class Mimic4Codes { Icd10, Icd9 };
+
+struct Mimic4Options {
+    std::string discharge;  // note/discharge.csv: note_id, subject_id, hadm_id, ..., text
+    std::string diagnoses;  // hosp/diagnoses_icd.csv: subject_id, hadm_id, seq_num, icd_code, icd_version
+    std::string procedures; // hosp/procedures_icd.csv: ..., hadm_id, ..., icd_code, icd_version
+    // Edin et al.'s split as CSV, columns `_id` (or `hadm_id`) and `split` (train, val, test). Their files
+    // are Feather; convert once: python3 -c "import pandas as p;
+    // p.read_feather('mimiciv_icd10_split.feather') .to_csv('mimiciv_icd10_split.csv', index=False)".
+    std::string splits;
+    Mimic4Codes codes = Mimic4Codes::Icd10;
+    int minCodeCount = 10;
+    std::string outDir; // train_<codes>.jsonl, dev_<codes>.jsonl (split "val"), test_<codes>.jsonl
+    std::function<void(const std::string&)> progress; // optional, one line per stage
+};
+
+struct Mimic4SplitReport {
+    std::string name;                // train, dev, test
+    std::int64_t ids = 0;            // admissions of the split file
+    std::int64_t idsWithoutNote = 0; // no discharge note
+    std::int64_t withoutCodes = 0;   // dropped: no code left after the count filter
+    std::int64_t documents = 0;
+    std::string file;
+};
+
+struct Mimic4Report {
+    std::int64_t dischargeRows = 0;
+    std::int64_t dischargeOutsideSplits = 0; // notes of admissions not in the split file
+    std::int64_t diagnosisRows = 0, procedureRows = 0;
+    std::int64_t otherVersionRows = 0; // rows of the other ICD version (ignored)
+    std::int64_t distinctCodes = 0;    // kept
+    std::int64_t rareCodes = 0;        // distinct codes dropped by minCodeCount
+    std::int64_t rareAssignments = 0;  // their assignments
+    std::vector<Mimic4SplitReport> splits;
+};
+
+// Streams the notes (memory: the split's codes and the notes of admissions not yet complete) and writes the
+// three files atomically. Throws InputError for unreadable files, missing columns, malformed rows, or a
+// split name other than train/val/test ("<file>:<line>: ...").
+void prepareMimic4(const Mimic4Options& options, Mimic4Report& report);
+
 } // namespace fc

@@ -41,6 +41,19 @@ enum class EmbeddingSource {
     TrainCbow, // fastText CBOW on the training texts (+ corpusPaths), vocabulary by document frequency
 };
 
+// Data-parallel training over LibTorch's c10d (docs/SCALE.md). Every rank reads the same dataset files and
+// trains on its own deterministic slice of each global batch (ranks take consecutive parts of the batch, in
+// rank order); gradients are summed over the ranks at every step, so the trajectory equals one process with
+// the same global batch (up to float summation order; dropout masks differ). Rank 0 hosts the rendezvous and
+// writes the model directory, the training state and the logs; every rank scores its share of dev.
+struct DistributedOptions {
+    int worldSize = 1; // processes in the run; 1 = no communication at all
+    int rank = 0;      // 0 .. worldSize-1
+    std::string masterHost = "127.0.0.1";
+    int masterPort = 0;       // rank 0 listens here (TCP); Gloo then opens one more port per rank
+    int timeoutSeconds = 300; // bound on joining and on any one collective (a silent peer)
+};
+
 struct TrainOptions {
     std::string preset = "fusion"; // trainingPresets(); sets arch, maxEpochs and the network options
     std::string arch = "fusion";   // set by the preset
@@ -53,7 +66,11 @@ struct TrainOptions {
     int patience = 10;     // see shouldStopEarly
     std::string criterion; // "p_at_5", "p_at_8", "map", "micro_f1", "macro_auc", "micro_auc"; "" = automatic
     std::uint64_t seed = 1;
-    int threads = 0; // LibTorch intra-op threads, 0 = all cores
+    int threads = 0;                // LibTorch intra-op threads, 0 = all cores
+    DistributedOptions distributed; // not part of the trajectory: a run may resume with another world size
+    // trainStreaming() only: notes held in the shuffle buffer (memory is this many encoded notes, not the
+    // corpus); the epoch order is then a buffered shuffle of the file order (seeded, deterministic).
+    int shuffleBuffer = 4096;
 
     // Vocabulary and embeddings.
     EmbeddingSource embeddings = EmbeddingSource::Random;
@@ -158,6 +175,15 @@ struct TrainResult {
 TrainResult train(const TrainOptions& options, const std::vector<Document>& trainSet,
                   const std::vector<Document>& devSet, const std::string& outDir,
                   const TrainCallbacks& callbacks = {}, bool resume = false);
+
+// train() reading the training set from a JSON Lines file as a stream: one counting pass (label and word
+// document frequencies), then per epoch a pass through a shuffle buffer of options.shuffleBuffer notes.
+// Memory holds the buffer, the counts and the dev set, not the training corpus. Not combinable with CBOW
+// embeddings (--train-embeddings), --corpus or the retrieval prior, which need every note at once
+// (InputError). Resume and distribution work as in train().
+TrainResult trainStreaming(const TrainOptions& options, const std::string& trainPath,
+                           const std::vector<Document>& devSet, const std::string& outDir,
+                           const TrainCallbacks& callbacks = {}, bool resume = false);
 
 // `<outDir>.training` (no trailing slash).
 std::string trainingWorkDirectory(const std::string& outDir);
