@@ -11,6 +11,7 @@
 //
 // Threading: a loaded CodeCatalog is immutable; every const member may be called from any number of threads
 // at once.
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -38,6 +39,12 @@ struct CatalogEntry {
     QList<CatalogAncestor> ancestors; // root first, direct parent last; empty for a code at the root
 };
 
+// The one describe rule, used by the GUI (suggestions, coded chart, search, insights), exports and the CLI:
+// the official long title, except for ICD-10-PCS, whose long title is the list of its seven axes
+// ("Medical and Surgical; Gastrointestinal System; ...") and whose short description is the readable
+// CMS-style phrase ("Resection of Gallbladder, Percutaneous Endoscopic Approach").
+QString codeDescription(const CatalogEntry& entry);
+
 enum class CatalogMatch {
     ExactCode,  // the query is the code (dot and case ignored)
     CodePrefix, // the query starts the code
@@ -51,6 +58,12 @@ struct CatalogHit {
     // code matches: 0.
     int exactWords = 0;
 };
+
+// Orders search hits for a coder adding a code to a chart (Add code, Ctrl+K): an exact code match first (the
+// coder typed the code), then codes the note supports (`noteScores`: code -> the model's score for this
+// note; higher first), then billable codes before header codes; otherwise the order of search(). Header codes
+// stay in the list, lower down.
+QList<CatalogHit> rankForCoding(QList<CatalogHit> hits, const QHash<QString, double>& noteScores = {});
 
 class CodeCatalog {
 public:

@@ -20,6 +20,8 @@ public:
     ~DecisionService() override;
 
     QString databasePath() const;
+    // The connection itself, for the repositories of the same session (model versions). UI thread only.
+    storage::Database& database() { return *m_db; }
 
     // Stores the note (once per distinct text) and makes it current; returns its id.
     qint64 openNote(const QString& text, const QString& source);

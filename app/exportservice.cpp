@@ -179,7 +179,7 @@ CodedChart chartFromDecisions(const storage::NoteRecord& note,
         e.system = QString::fromStdString(d.system);
         if (catalog) {
             if (const auto entry = catalog->lookup(e.system, e.code))
-                e.description = entry->longDescription;
+                e.description = codeDescription(*entry);
         }
         e.role = role;
         e.poa = QString::fromStdString(d.poa);

@@ -1,6 +1,6 @@
 #include "feedbackinsights.h"
 
-#include <sqlite3.h>
+#include "fc/storage/feedback_repository.h"
 
 #include <algorithm>
 #include <map>
@@ -15,9 +15,8 @@ struct PairOutcome {
     bool kept = false;
 };
 
-bool isKept(const char* kind) {
-    const std::string k = kind ? kind : "";
-    return k == "accepted" || k == "added";
+bool isKept(storage::DecisionKind kind) {
+    return kind == storage::DecisionKind::Accepted || kind == storage::DecisionKind::Added;
 }
 
 } // namespace
@@ -27,24 +26,12 @@ FeedbackInsights computeFeedbackInsights(storage::Database& db, int bins) {
         throw std::invalid_argument("computeFeedbackInsights: bins must be >= 1");
     // (note, code) -> first score and newest outcome; rows arrive oldest first within each pair.
     std::map<std::pair<std::int64_t, std::string>, PairOutcome> pairs;
-    sqlite3_stmt* statement = nullptr;
-    const char* sql = "SELECT note_id, code, kind, score FROM decisions ORDER BY note_id, code, id";
-    if (sqlite3_prepare_v2(db.handle(), sql, -1, &statement, nullptr) != SQLITE_OK)
-        throw storage::StorageError(storage::StorageError::Kind::Generic,
-                                    std::string("insights query failed: ") + sqlite3_errmsg(db.handle()));
-    int rc = SQLITE_OK;
-    while ((rc = sqlite3_step(statement)) == SQLITE_ROW) {
-        const auto* code = reinterpret_cast<const char*>(sqlite3_column_text(statement, 1));
-        const auto key = std::make_pair(sqlite3_column_int64(statement, 0), std::string(code ? code : ""));
-        const auto [it, inserted] = pairs.try_emplace(key);
+    for (const storage::DecisionOutcome& row : storage::FeedbackRepository(db).outcomesByNoteAndCode()) {
+        const auto [it, inserted] = pairs.try_emplace(std::make_pair(row.noteId, row.code));
         if (inserted)
-            it->second.firstScore = sqlite3_column_double(statement, 3);
-        it->second.kept = isKept(reinterpret_cast<const char*>(sqlite3_column_text(statement, 2)));
+            it->second.firstScore = row.score;
+        it->second.kept = isKept(row.kind);
     }
-    sqlite3_finalize(statement);
-    if (rc != SQLITE_DONE)
-        throw storage::StorageError(storage::StorageError::Kind::Generic,
-                                    std::string("insights query failed: ") + sqlite3_errmsg(db.handle()));
 
     FeedbackInsights insights;
     std::map<std::string, CodeAcceptance> acceptance;

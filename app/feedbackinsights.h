@@ -4,13 +4,16 @@
 // whether the model suggested it (a score >= 0 was recorded) or the coder added it by hand (score -1); its
 // newest decision says what the coder finally kept (accepted/added = kept, rejected/removed = not kept).
 // Threading: computeFeedbackInsights() uses the given Database on the calling thread.
-#include "fc/storage/database.h"
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace fc {
+
+namespace storage {
+class Database;
+}
 
 struct CodeAcceptance {
     std::string code;

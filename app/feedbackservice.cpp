@@ -1,36 +1,12 @@
 #include "feedbackservice.h"
 
+#include "fc/storage/feedback_repository.h"
 #include "fc/storage/repositories.h"
-
-#include <sqlite3.h>
-
-#include <stdexcept>
 
 namespace fc {
 
-namespace {
-
-// Runs a read-only query and calls `row` for each result row. Throws StorageError on failure.
-template <typename Row> void query(storage::Database& db, const char* sql, Row row) {
-    sqlite3_stmt* statement = nullptr;
-    if (sqlite3_prepare_v2(db.handle(), sql, -1, &statement, nullptr) != SQLITE_OK)
-        throw storage::StorageError(storage::StorageError::Kind::Generic,
-                                    std::string("feedback query failed: ") + sqlite3_errmsg(db.handle()));
-    int rc = SQLITE_OK;
-    while ((rc = sqlite3_step(statement)) == SQLITE_ROW)
-        row(statement);
-    sqlite3_finalize(statement);
-    if (rc != SQLITE_DONE)
-        throw storage::StorageError(storage::StorageError::Kind::Generic,
-                                    std::string("feedback query failed: ") + sqlite3_errmsg(db.handle()));
-}
-
-} // namespace
-
 std::vector<ReviewedNote> FeedbackService::reviewedNotes() {
-    std::vector<std::int64_t> ids;
-    query(m_db, "SELECT DISTINCT note_id FROM decisions ORDER BY note_id",
-          [&](sqlite3_stmt* s) { ids.push_back(sqlite3_column_int64(s, 0)); });
+    const std::vector<std::int64_t> ids = storage::FeedbackRepository(m_db).decidedNoteIds();
     storage::NoteRepository notes(m_db);
     storage::DecisionRepository decisions(m_db);
     std::vector<ReviewedNote> result;
@@ -55,13 +31,10 @@ std::vector<ReviewedNote> FeedbackService::reviewedNotes() {
 }
 
 FeedbackCounts FeedbackService::counts() {
+    storage::FeedbackRepository repository(m_db);
     FeedbackCounts counts;
-    query(m_db, "SELECT COUNT(DISTINCT note_id) FROM decisions",
-          [&](sqlite3_stmt* s) { counts.reviewedNotes = sqlite3_column_int64(s, 0); });
-    query(m_db, "SELECT kind, COUNT(*) FROM decisions GROUP BY kind", [&](sqlite3_stmt* s) {
-        counts.decisions[reinterpret_cast<const char*>(sqlite3_column_text(s, 0))] =
-            sqlite3_column_int64(s, 1);
-    });
+    counts.reviewedNotes = repository.decidedNoteCount();
+    counts.decisions = repository.decisionCountsByKind();
     return counts;
 }
 

@@ -3,7 +3,6 @@
 // and negative (rejected, removed) codes, and the feedback counts the Learn dialog shows.
 // Threading: uses the given Database on the calling thread (one connection per thread).
 #include "fc/model/finetune.h"
-#include "fc/storage/database.h"
 
 #include <cstdint>
 #include <map>
@@ -11,6 +10,10 @@
 #include <vector>
 
 namespace fc {
+
+namespace storage {
+class Database;
+}
 
 struct FeedbackCounts {
     std::int64_t reviewedNotes = 0;                // notes with at least one decision

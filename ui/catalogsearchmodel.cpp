@@ -1,6 +1,6 @@
 #include "catalogsearchmodel.h"
 
-#include "suggestion.h"
+#include "codingtypes.h"
 
 namespace fc::ui {
 
@@ -12,12 +12,22 @@ void CatalogSearchModel::setCatalog(std::shared_ptr<const CodeCatalog> catalog, 
     search(m_query);
 }
 
+void CatalogSearchModel::setNoteScores(QHash<QString, double> scores) {
+    m_noteScores = std::move(scores);
+    search(m_query);
+}
+
 void CatalogSearchModel::search(const QString& query, int limit) {
     beginResetModel();
     m_query = query;
     m_hits.clear();
-    if (m_catalog && !query.trimmed().isEmpty())
-        m_hits = m_catalog->search(query.trimmed(), m_systems, limit);
+    if (m_catalog && !query.trimmed().isEmpty()) {
+        // Rank a wider set than is shown, so billable codes and the note's codes beyond the first `limit`
+        // matches come up; header codes move down but stay reachable by a more precise query.
+        m_hits = rankForCoding(m_catalog->search(query.trimmed(), m_systems, limit * 4), m_noteScores);
+        if (m_hits.size() > limit)
+            m_hits.resize(limit);
+    }
     endResetModel();
 }
 
@@ -41,7 +51,7 @@ QVariant CatalogSearchModel::data(const QModelIndex& index, int role) const {
         case SystemColumn:
             return systemShortName(e.system);
         case DescriptionColumn:
-            return e.longDescription;
+            return codeDescription(e);
         case BillableColumn:
             return e.billable ? tr("billable") : tr("header");
         }
@@ -55,7 +65,7 @@ QVariant CatalogSearchModel::data(const QModelIndex& index, int role) const {
     case SystemRole:
         return e.system;
     case DescriptionRole:
-        return e.longDescription;
+        return codeDescription(e);
     case BillableRole:
         return e.billable;
     default:

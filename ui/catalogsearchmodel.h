@@ -21,7 +21,10 @@ public:
 
     // The catalog searched (null: every search is empty); `systems` limits it (empty = every loaded one).
     void setCatalog(std::shared_ptr<const CodeCatalog> catalog, const QStringList& systems = {});
-    // Runs the search (a few ms) and resets the model. A blank query gives no rows.
+    // The model's scores for the codes the current note supports; they rank first (rankForCoding).
+    void setNoteScores(QHash<QString, double> scores);
+    // Runs the search (a few ms) and resets the model. A blank query gives no rows. Hits are ordered by
+    // rankForCoding: exact code, codes the note supports, billable codes, then header codes.
     void search(const QString& query, int limit = 100);
     QString query() const { return m_query; }
     const CatalogEntry& entry(int row) const { return m_hits.at(row).entry; }
@@ -35,6 +38,7 @@ private:
     std::shared_ptr<const CodeCatalog> m_catalog;
     QStringList m_systems;
     QString m_query;
+    QHash<QString, double> m_noteScores;
     QList<CatalogHit> m_hits;
 };
 

@@ -67,6 +67,10 @@ CodeSearchDialog::CodeSearchDialog(std::shared_ptr<const CodeCatalog> catalog, c
     resize(760, 420);
 }
 
+void CodeSearchDialog::setNoteScores(const QHash<QString, double>& scores) {
+    m_model->setNoteScores(scores);
+}
+
 void CodeSearchDialog::setQuery(const QString& query) {
     m_query->setText(query);
     m_query->selectAll();
@@ -96,7 +100,7 @@ bool CodeSearchDialog::chooseRow(int row) {
     if (row < 0 || row >= m_model->rowCount())
         return false;
     const CatalogEntry& entry = m_model->entry(row);
-    Q_EMIT codeChosen(entry.code, entry.system, entry.longDescription);
+    Q_EMIT codeChosen(entry.code, entry.system, codeDescription(entry));
     accept();
     return true;
 }

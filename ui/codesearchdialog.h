@@ -4,6 +4,7 @@
 // emitted and the dialog closes.
 // Threading: UI thread only.
 #include <QDialog>
+#include <QHash>
 
 #include <memory>
 
@@ -26,6 +27,8 @@ public:
     CodeSearchDialog(std::shared_ptr<const CodeCatalog> catalog, const QStringList& systems,
                      QWidget* parent = nullptr);
 
+    // The model's scores of the codes the note supports: they are listed first (then billable codes).
+    void setNoteScores(const QHash<QString, double>& scores);
     // Fills the search box and searches at once.
     void setQuery(const QString& query);
     QString query() const;

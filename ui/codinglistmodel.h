@@ -7,7 +7,7 @@
 // User edits (moveRows, drops, setPoa, setData) emit edited(); programmatic changes (setEntries, append,
 // remove) do not, so the owner persists exactly what the coder changed.
 // Threading: UI thread only.
-#include "suggestion.h"
+#include "codingtypes.h"
 
 #include <QAbstractTableModel>
 

@@ -1,36 +1,12 @@
 #include "evidencelistmodel.h"
 
+#include "textoffsets.h"
+
 #include <algorithm>
 
 namespace fc::ui {
 
 namespace {
-
-// UTF-16 index of each requested code point boundary, in one pass over the text.
-std::vector<qsizetype> utf16Indexes(const QString& text, std::vector<std::int64_t> codePoints) {
-    std::vector<std::int64_t> sorted = codePoints;
-    std::sort(sorted.begin(), sorted.end());
-    std::vector<qsizetype> sortedIndexes(sorted.size(), text.size());
-    qsizetype unit = 0;
-    std::int64_t codePoint = 0;
-    size_t next = 0;
-    while (next < sorted.size()) {
-        if (sorted[next] <= codePoint || unit >= text.size()) {
-            sortedIndexes[next] = unit;
-            ++next;
-            continue;
-        }
-        unit += (text.at(unit).isHighSurrogate() && unit + 1 < text.size()) ? 2 : 1;
-        ++codePoint;
-    }
-    std::vector<qsizetype> result;
-    result.reserve(codePoints.size());
-    for (std::int64_t requested : codePoints) {
-        const auto it = std::lower_bound(sorted.begin(), sorted.end(), requested);
-        result.push_back(sortedIndexes[static_cast<size_t>(it - sorted.begin())]);
-    }
-    return result;
-}
 
 QString folded(const QString& text) {
     return text.simplified();

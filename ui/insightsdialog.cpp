@@ -1,9 +1,8 @@
 #include "insightsdialog.h"
 
 #include "codecatalog.h"
-#include "databasepassphrase.h"
+#include "codingsession.h"
 
-#include "fc/storage/database.h"
 
 #include <QDialogButtonBox>
 #include <QHeaderView>
@@ -48,9 +47,8 @@ QProgressBar* rateBar(double rate) {
 
 } // namespace
 
-InsightsDialog::InsightsDialog(const QString& databasePath, std::shared_ptr<const CodeCatalog> catalog,
-                               QWidget* parent)
-    : QDialog(parent), m_databasePath(databasePath), m_catalog(std::move(catalog)) {
+InsightsDialog::InsightsDialog(CodingSession* session, QWidget* parent)
+    : QDialog(parent), m_session(session), m_catalog(session->catalog()) {
     setWindowTitle(tr("Insights from your decisions"));
     auto* layout = new QVBoxLayout(this);
     m_summary = new QLabel(this);
@@ -82,12 +80,11 @@ QString InsightsDialog::describe(const std::string& code) const {
     if (!m_catalog)
         return {};
     const auto entry = m_catalog->lookupAny(QString::fromStdString(code));
-    return entry ? entry->shortDescription : QString();
+    return entry ? codeDescription(*entry) : QString();
 }
 
 void InsightsDialog::refresh() {
-    storage::Database db(m_databasePath.toStdString(), databaseOptions(m_databasePath));
-    m_insights = computeFeedbackInsights(db, 10);
+    m_insights = m_session->feedbackInsights(10);
     const auto& in = m_insights;
     m_summary->setText(tr("%1 suggestions decided, %2 kept (%3 %); %4 codes added by hand on notes. A well "
                           "calibrated model keeps "

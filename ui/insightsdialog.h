@@ -1,7 +1,7 @@
 #pragma once
 // Learn -> Insights…: acceptance rate per code, the codes most often added by hand (the model's misses) and
 // calibration (score bins -> how often the coder kept such suggestions), from computeFeedbackInsights().
-// Threading: reads the database on the UI thread when constructed or refreshed (one aggregate query).
+// Threading: reads the session's database on the UI thread when constructed or refreshed (one aggregate query).
 #include "feedbackinsights.h"
 
 #include <QDialog>
@@ -13,17 +13,16 @@ class QTableWidget;
 
 namespace fc {
 class CodeCatalog;
-}
+class CodingSession;
+} // namespace fc
 
 namespace fc::ui {
 
 class InsightsDialog : public QDialog {
     Q_OBJECT
 public:
-    // catalog may be null (codes are then shown without descriptions). Throws storage::StorageError when the
-    // database cannot be opened or read.
-    InsightsDialog(const QString& databasePath, std::shared_ptr<const CodeCatalog> catalog,
-                   QWidget* parent = nullptr);
+    // The session's database and catalog (which may be null: codes are then shown without descriptions).
+    explicit InsightsDialog(CodingSession* session, QWidget* parent = nullptr);
 
     void refresh();
     const FeedbackInsights& insights() const { return m_insights; }
@@ -31,7 +30,7 @@ public:
 private:
     QString describe(const std::string& code) const;
 
-    QString m_databasePath;
+    CodingSession* m_session;
     std::shared_ptr<const CodeCatalog> m_catalog;
     FeedbackInsights m_insights;
     QLabel* m_summary = nullptr;

@@ -1,11 +1,7 @@
 #include "learndialog.h"
 
-#include "databasepassphrase.h"
-#include "feedbackservice.h"
-#include "modelmanager.h"
+#include "codingsession.h"
 #include "modelversiontablemodel.h"
-
-#include "fc/storage/database.h"
 
 #include <QDialogButtonBox>
 #include <QFileInfo>
@@ -42,18 +38,16 @@ QTableWidgetItem* number(double value, bool signedChange = false) {
 
 } // namespace
 
-LearnDialog::LearnDialog(const QString& databasePath, const QString& currentModelDir,
-                         const QString& versionsDir, std::shared_ptr<const CodeCatalog> catalog,
-                         QWidget* parent)
-    : QDialog(parent),
-      m_db(std::make_unique<storage::Database>(databasePath.toStdString(), databaseOptions(databasePath))),
-      m_manager(std::make_unique<ModelManager>(*m_db)), m_job(new FineTuneJob(this)) {
+LearnDialog::LearnDialog(CodingSession* session, const QString& versionsDir, QWidget* parent)
+    : QDialog(parent), m_session(session), m_job(new FineTuneJob(this)) {
     setWindowTitle(tr("Learn from your decisions"));
-    m_settings.databasePath = databasePath;
+    m_settings.databasePath = session->databasePath();
     m_settings.versionsDir = versionsDir;
-    m_settings.catalog = std::move(catalog);
-    const auto active = storage::ModelVersionRepository(*m_db).active();
-    m_settings.baseModelDir = active ? QString::fromStdString(active->path) : currentModelDir;
+    m_settings.catalog = session->catalog();
+    m_settings.options.threads = session->threads();
+    const auto active = session->activeVersion();
+    m_settings.baseModelDir =
+        active ? active->path : QString::fromStdString(session->liveModel().info.directory);
 
     auto* layout = new QVBoxLayout(this);
     auto* feedback = new QGroupBox(tr("Collected feedback"), this);
@@ -108,7 +102,7 @@ LearnDialog::LearnDialog(const QString& databasePath, const QString& currentMode
 
     auto* versions = new QGroupBox(tr("Model versions"), this);
     auto* versionsLayout = new QVBoxLayout(versions);
-    m_versions = new ModelVersionTableModel(*m_manager, this);
+    m_versions = new ModelVersionTableModel(this);
     m_versionView = new QTableView(versions);
     m_versionView->setObjectName(QStringLiteral("versions"));
     m_versionView->setModel(m_versions);
@@ -143,7 +137,18 @@ LearnDialog::LearnDialog(const QString& databasePath, const QString& currentMode
     });
     connect(m_activate, &QPushButton::clicked, this, &LearnDialog::activateNewVersion);
     connect(m_rollback, &QPushButton::clicked, this, &LearnDialog::rollBack);
+    connect(m_session, &CodingSession::modelChanged, this, [this](const LiveModel& model) {
+        if (model.versionId != 0)
+            m_status->setText(tr("Version %1 is active; the note is analysed again with it.").arg(model.versionId));
+        if (const auto active = m_session->activeVersion())
+            m_settings.baseModelDir = active->path; // the next run starts from it
+        m_versions->setVersions(m_session->modelVersions());
+    });
+    connect(m_session, &CodingSession::modelLoadFailed, this, [this](const QString& error) {
+        m_status->setText(tr("The model could not be switched: %1").arg(error));
+    });
     setRunning(false);
+    m_versions->setVersions(m_session->modelVersions());
     refreshCounts();
     resize(900, 720);
 }
@@ -151,7 +156,7 @@ LearnDialog::LearnDialog(const QString& databasePath, const QString& currentMode
 LearnDialog::~LearnDialog() = default;
 
 void LearnDialog::refreshCounts() {
-    const FeedbackCounts counts = FeedbackService(*m_db).counts();
+    const FeedbackCounts counts = m_session->feedbackCounts();
     QStringList kinds;
     for (const char* kind : {"accepted", "rejected", "added", "removed"}) {
         const auto it = counts.decisions.find(kind);
@@ -253,34 +258,27 @@ void LearnDialog::showResult(const FineTuneJobResult& result) {
                           .arg(result.fineTuneNotes)
                           .arg(result.heldOutNotes));
     m_activate->setEnabled(result.gatePassed && result.newVersionId > 0);
-    m_versions->reload();
+    m_versions->setVersions(m_session->modelVersions());
     refreshCounts();
 }
 
 void LearnDialog::activateNewVersion() {
     QString error;
-    if (!m_manager->activate(m_newVersionId, &error)) {
+    if (!m_session->activateVersion(m_newVersionId, &error)) {
         QMessageBox::warning(this, tr("Activate"), tr("The new model could not be activated: %1").arg(error));
         return;
     }
     m_activate->setEnabled(false);
-    m_status->setText(tr("Version %1 is active; the next analysis uses it.").arg(m_newVersionId));
-    if (const auto active = storage::ModelVersionRepository(*m_db).active())
-        m_settings.baseModelDir = QString::fromStdString(active->path); // the next run starts from it
-    m_versions->reload();
+    m_status->setText(tr("Loading version %1…").arg(m_newVersionId));
 }
 
 void LearnDialog::rollBack() {
     QString error;
-    if (!m_manager->rollback(&error)) {
+    if (!m_session->rollback(&error)) {
         QMessageBox::information(this, tr("Roll back"), tr("Nothing to roll back to: %1").arg(error));
         return;
     }
-    const auto active = storage::ModelVersionRepository(*m_db).active();
-    m_status->setText(tr("Rolled back to version %1.").arg(active ? active->id : 0));
-    if (active)
-        m_settings.baseModelDir = QString::fromStdString(active->path);
-    m_versions->reload();
+    m_status->setText(tr("Rolling back…"));
 }
 
 } // namespace fc::ui

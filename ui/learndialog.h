@@ -3,10 +3,9 @@
 // fine-tuning run (FineTuneJob) with progress, ETA and Cancel, the gate's comparison of the current and the
 // new model side by side, Activate (only when the gate passed) and Roll back, and the registered versions.
 //
-// Threading: the dialog owns a database connection and a ModelManager on the UI thread; the run itself uses
-// its own connection on a pool thread. Activate / Roll back load the model on the UI thread (a short pause
-// for a small model). ModelManager::engineChanged tells the owner about the new engine; connect it to
-// AnalysisService::setEngine.
+// Threading: UI thread. The counts and versions come from the CodingSession's connection; the run itself uses
+// its own connection on a pool thread. Activate / Roll back go through the session's one swap path (the model
+// loads off the UI thread; the window re-analyses the note with it).
 #include "finetunejob.h"
 
 #include <QDialog>
@@ -20,12 +19,8 @@ class QTableView;
 class QTableWidget;
 
 namespace fc {
-class CodeCatalog;
-class ModelManager;
-namespace storage {
-class Database;
+class CodingSession;
 }
-} // namespace fc
 
 namespace fc::ui {
 
@@ -34,14 +29,12 @@ class ModelVersionTableModel;
 class LearnDialog : public QDialog {
     Q_OBJECT
 public:
-    // databasePath: the decisions database. currentModelDir: the loaded model, the run's base unless a
-    // registered version is active (then that version's directory). versionsDir: where new versions go.
-    // Throws storage::StorageError when the database cannot be opened.
-    LearnDialog(const QString& databasePath, const QString& currentModelDir, const QString& versionsDir,
-                std::shared_ptr<const CodeCatalog> catalog, QWidget* parent = nullptr);
+    // The session gives the database (it must be saving), the live model (the run's base unless a
+    // registered version is active: then that version's directory) and the catalog. versionsDir: where new
+    // versions go.
+    LearnDialog(CodingSession* session, const QString& versionsDir, QWidget* parent = nullptr);
     ~LearnDialog() override;
 
-    ModelManager* modelManager() const { return m_manager.get(); }
     FineTuneJob* job() const { return m_job; }
     FineTuneJobSettings& settings() { return m_settings; } // before startFineTuning(): epochs, dev set, ...
 
@@ -57,8 +50,7 @@ private:
     void activateNewVersion();
     void rollBack();
 
-    std::unique_ptr<storage::Database> m_db;
-    std::unique_ptr<ModelManager> m_manager;
+    CodingSession* m_session;
     FineTuneJobSettings m_settings;
     FineTuneJob* m_job = nullptr;
     qint64 m_newVersionId = 0;

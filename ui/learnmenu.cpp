@@ -1,8 +1,8 @@
 #include "learnmenu.h"
 
+#include "codingsession.h"
 #include "insightsdialog.h"
 #include "learndialog.h"
-#include "modelmanager.h"
 
 #include <QDir>
 #include <QMainWindow>
@@ -11,58 +11,33 @@
 #include <QMessageBox>
 #include <QStandardPaths>
 
-#include <exception>
 
 namespace fc::ui {
 
-void addLearnMenu(QMainWindow* window, std::function<QString()> databasePath,
-                  std::function<QString()> modelDir,
-                  std::function<std::shared_ptr<const CodeCatalog>()> catalog,
-                  std::function<void(std::shared_ptr<const Engine>)> onEngineChanged) {
+void addLearnMenu(QMainWindow* window, CodingSession* session) {
     QMenu* learn = window->menuBar()->addMenu(QObject::tr("&Learn"));
-    const auto database = [window, databasePath]() -> QString {
-        const QString path = databasePath ? databasePath() : QString();
-        if (path.isEmpty())
+    const auto saving = [window, session]() {
+        if (!session->isSaving())
             QMessageBox::information(window, QObject::tr("Learn"),
                                      QObject::tr("Decisions are not being saved (no database), so there is "
                                                  "nothing to learn from yet."));
-        return path;
+        return session->isSaving();
     };
     learn->addAction(QObject::tr("&Fine-tune…"), window, [=]() {
-        const QString db = database();
-        if (db.isEmpty())
+        if (!saving())
             return;
         const QString versions = QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
                                      .filePath(QStringLiteral("models"));
-        try {
-            auto* dialog = new LearnDialog(db, modelDir ? modelDir() : QString(), versions,
-                                           catalog ? catalog() : nullptr, window);
-            dialog->setAttribute(Qt::WA_DeleteOnClose);
-            if (onEngineChanged)
-                QObject::connect(dialog->modelManager(), &ModelManager::engineChanged, window,
-                                 [onEngineChanged](std::shared_ptr<const Engine> engine, qint64) {
-                                     onEngineChanged(std::move(engine));
-                                 });
-            dialog->show();
-        } catch (const std::exception& e) {
-            QMessageBox::warning(
-                window, QObject::tr("Learn"),
-                QObject::tr("The database cannot be opened: %1").arg(QString::fromUtf8(e.what())));
-        }
+        auto* dialog = new LearnDialog(session, versions, window);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
     });
     learn->addAction(QObject::tr("&Insights…"), window, [=]() {
-        const QString db = database();
-        if (db.isEmpty())
+        if (!saving())
             return;
-        try {
-            auto* dialog = new InsightsDialog(db, catalog ? catalog() : nullptr, window);
-            dialog->setAttribute(Qt::WA_DeleteOnClose);
-            dialog->show();
-        } catch (const std::exception& e) {
-            QMessageBox::warning(
-                window, QObject::tr("Insights"),
-                QObject::tr("The decisions cannot be read: %1").arg(QString::fromUtf8(e.what())));
-        }
+        auto* dialog = new InsightsDialog(session, window); // a read failure stops saving, with a message
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
     });
 }
 

@@ -1,23 +1,18 @@
 #include "modelversiontablemodel.h"
 
-#include "modelmanager.h"
-
 #include <QFont>
 
 namespace fc::ui {
 
-ModelVersionTableModel::ModelVersionTableModel(ModelManager& manager, QObject* parent)
-    : QAbstractTableModel(parent), m_manager(manager) {
-    reload();
-}
+ModelVersionTableModel::ModelVersionTableModel(QObject* parent) : QAbstractTableModel(parent) {}
 
-void ModelVersionTableModel::reload() {
+void ModelVersionTableModel::setVersions(std::vector<ModelVersion> versions) {
     beginResetModel();
-    m_versions = m_manager.versions();
+    m_versions = std::move(versions);
     endResetModel();
 }
 
-const storage::ModelVersionRecord* ModelVersionTableModel::version(int row) const {
+const ModelVersion* ModelVersionTableModel::version(int row) const {
     return row >= 0 && row < rowCount() ? &m_versions[static_cast<std::size_t>(row)] : nullptr;
 }
 
@@ -44,17 +39,17 @@ QVariant ModelVersionTableModel::data(const QModelIndex& index, int role) const 
     case Id:
         return QVariant::fromValue<qlonglong>(v->id);
     case Name:
-        return QString::fromStdString(v->name);
+        return v->name;
     case Created:
-        return QString::fromStdString(v->createdAt).left(19).replace(QLatin1Char('T'), QLatin1Char(' '));
+        return v->createdAt.left(19).replace(QLatin1Char('T'), QLatin1Char(' '));
     case Parent:
         return v->parentId ? QVariant::fromValue<qlonglong>(v->parentId) : QVariant(tr("–"));
     case Active:
         return v->active ? tr("active") : QString();
     case Summary:
-        return QString::fromStdString(v->trainingSummary);
+        return v->trainingSummary;
     case Path:
-        return QString::fromStdString(v->path);
+        return v->path;
     default:
         return {};
     }

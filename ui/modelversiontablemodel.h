@@ -1,15 +1,11 @@
 #pragma once
 // The registered model versions as a table (Learn dialog): id, name, created, parent, active, summary, path.
-// A snapshot: call reload() after registering, activating or rolling back.
-#include "fc/storage/model_repositories.h"
+// A snapshot of CodingSession::modelVersions(): set again after registering, activating or rolling back.
+#include "codingsession.h"
 
 #include <QAbstractTableModel>
 
 #include <vector>
-
-namespace fc {
-class ModelManager;
-}
 
 namespace fc::ui {
 
@@ -18,10 +14,10 @@ class ModelVersionTableModel : public QAbstractTableModel {
 public:
     enum Column { Id, Name, Created, Parent, Active, Summary, Path, ColumnCount };
 
-    explicit ModelVersionTableModel(ModelManager& manager, QObject* parent = nullptr);
+    explicit ModelVersionTableModel(QObject* parent = nullptr);
 
-    void reload();
-    const storage::ModelVersionRecord* version(int row) const; // null outside [0, rowCount())
+    void setVersions(std::vector<ModelVersion> versions); // oldest first
+    const ModelVersion* version(int row) const;           // null outside [0, rowCount())
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -29,8 +25,7 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
-    ModelManager& m_manager;
-    std::vector<storage::ModelVersionRecord> m_versions; // oldest first
+    std::vector<ModelVersion> m_versions; // oldest first
 };
 
 } // namespace fc::ui

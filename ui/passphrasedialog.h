@@ -1,6 +1,8 @@
 #pragma once
 // Asks for the passphrase of an encrypted database: once to open an existing one, twice (they must match)
 // for a new one. The fields hide what is typed; nothing of it is stored by the dialog.
+#include "databaseunlock.h"
+
 #include <QDialog>
 
 #include <functional>
@@ -38,9 +40,6 @@ private:
     QDialogButtonBox* m_buttons = nullptr;
 };
 
-// Asks for a passphrase: `create` for a new database (asked twice), `error` shown above the fields.
-// std::nullopt when the user cancels.
-using PassphrasePrompt = std::function<std::optional<QString>(bool create, const QString& error)>;
 
 // The interactive prompt: a modal PassphraseDialog for the database at `path`.
 PassphrasePrompt passphraseDialogPrompt(QWidget* parent, const QString& path);

@@ -10,7 +10,7 @@
 // never by colour alone.
 // Sort with SortRole (a proxy with sortRole() = SortRole): scores sort as doubles.
 // Threading: UI thread only.
-#include "suggestion.h"
+#include "codingtypes.h"
 
 #include <QAbstractTableModel>
 #include <QHash>

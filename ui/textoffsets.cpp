@@ -16,6 +16,31 @@ bool isSurrogatePair(const QString& text, qsizetype i) {
 
 } // namespace
 
+std::vector<qsizetype> utf16Indexes(const QString& text, const std::vector<std::int64_t>& codePoints) {
+    std::vector<std::int64_t> sorted = codePoints;
+    std::sort(sorted.begin(), sorted.end());
+    std::vector<qsizetype> sortedIndexes(sorted.size(), text.size());
+    qsizetype unit = 0;
+    std::int64_t codePoint = 0;
+    size_t next = 0;
+    while (next < sorted.size()) {
+        if (sorted[next] <= codePoint || unit >= text.size()) {
+            sortedIndexes[next] = unit;
+            ++next;
+            continue;
+        }
+        unit += isSurrogatePair(text, unit) ? 2 : 1;
+        ++codePoint;
+    }
+    std::vector<qsizetype> result;
+    result.reserve(codePoints.size());
+    for (const std::int64_t requested : codePoints) {
+        const auto it = std::lower_bound(sorted.begin(), sorted.end(), requested);
+        result.push_back(sortedIndexes[static_cast<size_t>(it - sorted.begin())]);
+    }
+    return result;
+}
+
 TextOffsets::TextOffsets(const QString& text) {
     bool identity = true;
     for (qsizetype i = 0; i < text.size() && identity; ++i)

@@ -14,6 +14,11 @@
 
 namespace fc::ui {
 
+// The QString (UTF-16) index of each code point boundary in `codePoints` (any order; beyond the end -> the
+// text's size), in one pass over the text. The same surrogate-pair rule as TextOffsets; no CR LF merging
+// (string indexes, not document positions).
+std::vector<qsizetype> utf16Indexes(const QString& text, const std::vector<std::int64_t>& codePoints);
+
 class TextOffsets {
 public:
     TextOffsets() = default; // the empty text

@@ -2,13 +2,14 @@
 
 #include "notefilereader.h"
 
-#include "fc/storage/sha256.h"
+#include "codingtypes.h"
 
 #include <QDir>
 #include <QFileInfo>
 #include <QRegularExpression>
 
 #include <algorithm>
+#include <cmath>
 
 namespace fc::ui {
 
@@ -84,11 +85,50 @@ bool WorklistModel::setFolder(const QString& directory) {
                           QDir::Files | QDir::Readable);
         names.removeDuplicates();
         std::sort(names.begin(), names.end(), naturalLess);
-        for (const QString& name : names)
-            m_entries.push_back({dir.absoluteFilePath(name), {}, ChartStatus::New});
+        for (const QString& name : names) {
+            Entry entry;
+            entry.path = dir.absoluteFilePath(name);
+            entry.nameRank = static_cast<int>(m_entries.size());
+            m_entries.push_back(std::move(entry));
+        }
+        if (m_byUncertainty)
+            sortEntries();
     }
     endResetModel();
     return ok;
+}
+
+void WorklistModel::setMargins(const QVector<double>& margins) {
+    beginResetModel();
+    for (size_t row = 0; row < m_entries.size() && row < static_cast<size_t>(margins.size()); ++row)
+        m_entries[row].margin = margins[static_cast<qsizetype>(row)];
+    if (m_byUncertainty)
+        sortEntries();
+    endResetModel();
+}
+
+void WorklistModel::setUncertaintyOrder(bool byUncertainty) {
+    beginResetModel();
+    m_byUncertainty = byUncertainty;
+    sortEntries();
+    endResetModel();
+}
+
+double WorklistModel::margin(int row) const {
+    return m_entries.at(static_cast<size_t>(row)).margin;
+}
+
+void WorklistModel::sortEntries() {
+    std::stable_sort(m_entries.begin(), m_entries.end(), [this](const Entry& a, const Entry& b) {
+        if (m_byUncertainty) {
+            const bool knownA = !std::isnan(a.margin), knownB = !std::isnan(b.margin);
+            if (knownA != knownB)
+                return knownA;
+            if (knownA && a.margin != b.margin)
+                return a.margin < b.margin;
+        }
+        return a.nameRank < b.nameRank;
+    });
 }
 
 QStringList WorklistModel::paths() const {
@@ -145,7 +185,7 @@ QString WorklistModel::noteKey(const QString& path) {
     const NoteFile note = NoteFileReader::read(path);
     if (!note.ok())
         return {};
-    return QString::fromStdString(storage::sha256Hex(note.text.toStdString()));
+    return noteSha256(note.text);
 }
 
 int WorklistModel::rowCount(const QModelIndex& parent) const {
@@ -174,6 +214,10 @@ QVariant WorklistModel::data(const QModelIndex& index, int role) const {
         }
         return {};
     case Qt::ToolTipRole:
+        if (!std::isnan(entry.margin))
+            return tr("%1\nClosest score to the threshold: %2 away (smaller = the model is less sure)")
+                .arg(entry.path)
+                .arg(entry.margin, 0, 'f', 3);
         return entry.path;
     case Qt::AccessibleTextRole:
         if (index.column() == StatusColumn)

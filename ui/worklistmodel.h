@@ -8,6 +8,9 @@
 #include <QHash>
 #include <QStringList>
 
+#include <QVector>
+
+#include <limits>
 #include <vector>
 
 namespace fc::ui {
@@ -39,6 +42,14 @@ public:
     int rowForPath(const QString& path) const;
     int count(ChartStatus status) const;
 
+    // Ordering by uncertainty (product.md): each chart's predictionMargin (same order as paths(); NaN =
+    // unknown), then the rows ordered smallest margin first (unknown last, ties in name order). Resets the
+    // model. setUncertaintyOrder(false) goes back to name order.
+    void setMargins(const QVector<double>& margins);
+    void setUncertaintyOrder(bool byUncertainty);
+    bool isUncertaintyOrder() const { return m_byUncertainty; }
+    double margin(int row) const; // NaN when unknown
+
     // SHA-256 (hex) of the note text NoteFileReader reads from this file; empty when it cannot be read.
     static QString noteKey(const QString& path);
 
@@ -52,9 +63,13 @@ private:
         QString path;
         QString key;
         ChartStatus status = ChartStatus::New;
+        double margin = std::numeric_limits<double>::quiet_NaN();
+        int nameRank = 0; // position in name order
     };
+    void sortEntries();
     QString m_folder;
     std::vector<Entry> m_entries;
+    bool m_byUncertainty = false;
 };
 
 } // namespace fc::ui

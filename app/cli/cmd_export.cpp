@@ -217,7 +217,7 @@ int runExport(const QStringList& arguments) {
         for (CodedChart& chart : charts) {
             for (CodedEntry& e : chart.entries) {
                 if (const auto entry = catalog->lookup(e.system, e.code))
-                    e.description = entry->longDescription;
+                    e.description = codeDescription(*entry);
             }
         }
     }

@@ -85,7 +85,7 @@ int runPredict(const QStringList& arguments) {
         codes.append(QJsonObject{
             {QStringLiteral("code"), QString::fromStdString(code.code)},
             {QStringLiteral("system"), system},
-            {QStringLiteral("description"), entry ? entry->longDescription : QString()},
+            {QStringLiteral("description"), entry ? codeDescription(*entry) : QString()},
             {QStringLiteral("score"), static_cast<double>(code.score)},
             {QStringLiteral("evidence"), evidence},
         });

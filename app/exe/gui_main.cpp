@@ -5,6 +5,7 @@
 #include "mainwindow.h"
 #include "modellocator.h"
 #include "noteeditor.h"
+#include "passphrasedialog.h"
 #include "process_tuning.h"
 #include "scriptedsession.h"
 
@@ -164,9 +165,9 @@ int main(int argc, char* argv[]) {
     }
 
     // The passphrase of an encrypted database is needed before anything opens it.
-    const fc::ui::PassphrasePrompt prompt =
-        isHeadless() ? fc::ui::PassphrasePrompt() : fc::ui::passphraseDialogPrompt(nullptr, database);
-    if (!fc::ui::unlockDatabase(database, parser.isSet(encryptOption), prompt, &error))
+    const fc::PassphrasePrompt prompt =
+        isHeadless() ? fc::PassphrasePrompt() : fc::ui::passphraseDialogPrompt(nullptr, database);
+    if (!fc::unlockDatabase(database, parser.isSet(encryptOption), prompt, &error))
         return fail(kBadUsage, error);
 
     fc::ui::MainWindow window;

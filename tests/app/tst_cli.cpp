@@ -15,7 +15,7 @@ using fc::testing::runCli;
 
 } // namespace
 
-class TestCli : public QObject {
+class TstCli : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -286,5 +286,5 @@ private:
     QTemporaryDir m_dir;
 };
 
-QTEST_GUILESS_MAIN(TestCli)
+QTEST_GUILESS_MAIN(TstCli)
 #include "tst_cli.moc"

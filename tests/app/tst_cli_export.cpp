@@ -36,7 +36,7 @@ const QString kCatalogs = QStringLiteral(FC_SOURCE_DIR "/resources/catalogs");
 
 } // namespace
 
-class TestCliExport : public QObject {
+class TstCliExport : public QObject {
     Q_OBJECT
 
 private:
@@ -272,5 +272,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestCliExport)
+QTEST_GUILESS_MAIN(TstCliExport)
 #include "tst_cli_export.moc"

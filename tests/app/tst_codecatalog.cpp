@@ -45,7 +45,7 @@ const QByteArray kTinyHeader =
 
 } // namespace
 
-class TestCodeCatalog : public QObject {
+class TstCodeCatalog : public QObject {
     Q_OBJECT
 
 private:
@@ -403,6 +403,49 @@ private Q_SLOTS:
         QCOMPARE(fall[0].exactWords, 1);
     }
 
+    // Add code (Ctrl+K) for "pulmonary embolism": the search alone lists the header I26 first; ranked for
+    // coding, billable codes come first, a code the note supports before them, and the header stays listed.
+    void rankingForCodingPutsBillableFirst() {
+        const QStringList cm{QStringLiteral("icd-10-cm")};
+        const QList<CatalogHit> plain = catalog_->search(QStringLiteral("pulmonary embolism"), cm, 400);
+        QVERIFY(!plain.isEmpty());
+        const auto isHeader = [](const CatalogHit& hit) { return !hit.entry.billable; };
+        QVERIFY(std::any_of(plain.begin(), plain.end(), isHeader));
+
+        const QList<CatalogHit> ranked = rankForCoding(plain);
+        QCOMPARE(ranked.size(), plain.size()); // nothing dropped: header codes stay reachable
+        QVERIFY(ranked.first().entry.billable);
+        const auto firstHeader = std::find_if(ranked.begin(), ranked.end(), isHeader);
+        QVERIFY(firstHeader != ranked.end());
+        QVERIFY(std::all_of(firstHeader, ranked.end(), isHeader)); // every billable code before any header
+        QVERIFY(std::any_of(ranked.begin(), ranked.end(),
+                            [](const CatalogHit& hit) { return hit.entry.code == QLatin1String("I26"); }));
+
+        // A code the note supports (the model scored it) comes before other billable codes.
+        const QString supported = ranked.last().entry.code; // a header: supported beats billable
+        const QList<CatalogHit> forNote = rankForCoding(plain, {{supported, 0.7}});
+        QCOMPARE(forNote.first().entry.code, supported);
+
+        // Typing the header code itself still finds it first.
+        const QList<CatalogHit> exact = rankForCoding(catalog_->search(QStringLiteral("I26"), cm, 50));
+        QCOMPARE(exact.first().entry.code, QStringLiteral("I26"));
+        QCOMPARE(exact.first().match, CatalogMatch::ExactCode);
+    }
+
+    void describeRuleIsOneForGuiAndCli() {
+        // ICD-10-PCS: the readable phrase, not the list of seven axes; others: the official long title.
+        const auto pcs = catalog_->lookup(QStringLiteral("icd-10-pcs"), QStringLiteral("0FT44ZZ"));
+        QVERIFY(pcs);
+        QCOMPARE(codeDescription(*pcs), pcs->shortDescription);
+        QVERIFY(!codeDescription(*pcs).contains(QLatin1Char(';')));
+        const auto cmEntry = catalog_->lookup(QStringLiteral("icd-10-cm"), QStringLiteral("I26.99"));
+        QVERIFY(cmEntry);
+        QCOMPARE(codeDescription(*cmEntry), cmEntry->longDescription);
+        const auto icd9 = catalog_->lookup(QStringLiteral("icd-9-pcs"), QStringLiteral("38.93"));
+        QVERIFY(icd9);
+        QCOMPARE(codeDescription(*icd9), icd9->longDescription);
+    }
+
     void foldedWords_data() {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QStringList>("words");
@@ -631,5 +674,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestCodeCatalog)
+QTEST_GUILESS_MAIN(TstCodeCatalog)
 #include "tst_codecatalog.moc"

@@ -148,7 +148,7 @@ QJsonObject firstCoding(const QJsonObject& concept) {
 
 } // namespace
 
-class TestExport : public QObject {
+class TstExport : public QObject {
     Q_OBJECT
 
 private:
@@ -944,5 +944,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestExport)
+QTEST_GUILESS_MAIN(TstExport)
 #include "tst_export.moc"

@@ -104,7 +104,7 @@ void fillWithNotes(Database& db, int count) {
 
 } // namespace
 
-class TestDatabase : public QObject {
+class TstDatabase : public QObject {
     Q_OBJECT
 
 private:
@@ -637,5 +637,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestDatabase)
+QTEST_APPLESS_MAIN(TstDatabase)
 #include "tst_database.moc"

@@ -44,7 +44,7 @@ std::vector<std::string> codesOf(const std::vector<DecisionRecord>& decisions) {
 
 } // namespace
 
-class TestRepositories : public QObject {
+class TstRepositories : public QObject {
     Q_OBJECT
 
 private:
@@ -493,5 +493,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestRepositories)
+QTEST_APPLESS_MAIN(TstRepositories)
 #include "tst_repositories.moc"

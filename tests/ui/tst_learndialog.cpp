@@ -6,7 +6,7 @@
 #include "../support/tiny_fusion.h"
 #include "insightsdialog.h"
 #include "learndialog.h"
-#include "modelmanager.h"
+#include "codingsession.h"
 
 #include "fc/model/dataset.h"
 #include "fc/model/training.h"
@@ -99,7 +99,12 @@ void TstLearnDialog::initTestCase() {
 }
 
 void TstLearnDialog::fineTuneActivateRollBack() {
-    LearnDialog dialog(m_db, m_dir.filePath("base"), m_dir.filePath("versions"), nullptr);
+    CodingSession session;
+    QVERIFY(session.openDatabase(m_db));
+    QSignalSpy changed(&session, &CodingSession::modelChanged);
+    session.start(m_dir.filePath("base"), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 1, 20000);
+    LearnDialog dialog(&session, m_dir.filePath("versions"));
     dialog.settings().options.epochs = 2;
     dialog.settings().options.threads = 1;
     dialog.settings().gate.tolerance = 1.0; // the gate passes whatever the tiny model learns
@@ -122,20 +127,23 @@ void TstLearnDialog::fineTuneActivateRollBack() {
     QCOMPARE(versions->model()->rowCount(), 2);
     saveScreenshot(dialog, "learn-dialog.png");
 
-    QSignalSpy changed(dialog.modelManager(), &ModelManager::engineChanged);
+    // Activate and Roll back go through the session's swap path (the model loads off the UI thread).
     activate->click();
-    QCOMPARE(changed.count(), 1);
-    QCOMPARE(changed.first().at(1).toLongLong(),
+    QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 2, 20000);
+    QCOMPARE(changed.last().at(0).value<LiveModel>().versionId,
              finished.first().at(0).value<FineTuneJobResult>().newVersionId);
+    QCOMPARE(session.activeVersion()->id, finished.first().at(0).value<FineTuneJobResult>().newVersionId);
     QVERIFY(!activate->isEnabled());
     button(dialog, dialog.tr("&Roll back"))->click();
-    QCOMPARE(changed.count(), 2);
-    QCOMPARE(changed.last().at(1).toLongLong(),
+    QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 3, 20000);
+    QCOMPARE(changed.last().at(0).value<LiveModel>().versionId,
              finished.first().at(0).value<FineTuneJobResult>().baseVersionId);
 }
 
 void TstLearnDialog::insights() {
-    InsightsDialog dialog(m_db, nullptr);
+    CodingSession session;
+    QVERIFY(session.openDatabase(m_db));
+    InsightsDialog dialog(&session);
     dialog.show();
     QCOMPARE(dialog.insights().suggestions, 32);
     QCOMPARE(dialog.insights().accepted, 16);

@@ -4,7 +4,13 @@
 #include "catalogsearchmodel.h"
 #include "codesearchdialog.h"
 #include "codinglistmodel.h"
-#include "decisionservice.h"
+#include "chartpanel.h"
+#include "evidencepanel.h"
+#include "notepane.h"
+#include "suggestionpanel.h"
+#include "worklistpanel.h"
+
+#include "../support/screenshot.h"
 #include "evidencelistmodel.h"
 #include "evidenceoverview.h"
 #include "exportdialog.h"
@@ -16,11 +22,15 @@
 #include "suggestiontablemodel.h"
 #include "worklistmodel.h"
 
+#include "fc/storage/database.h"
+#include "fc/storage/model_repositories.h"
+#include "fc/storage/repositories.h"
 #include "fc/storage/sha256.h"
 
 #include "fc/model/modelfiles.h"
 
 #include <QImage>
+#include <QStatusBar>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -89,6 +99,17 @@ byCode(const std::vector<fc::storage::DecisionRecord>& records) {
     return result;
 }
 
+// What the window's database holds for its current note, read through a connection of the test's own.
+std::vector<fc::storage::DecisionRecord> storedDecisions(const MainWindow& window) {
+    fc::storage::Database db(window.session()->databasePath().toStdString());
+    return fc::storage::DecisionRepository(db).currentForNote(window.session()->noteId());
+}
+
+std::int64_t decisionCount(const MainWindow& window) {
+    fc::storage::Database db(window.session()->databasePath().toStdString());
+    return fc::storage::DecisionRepository(db).count();
+}
+
 } // namespace
 
 class TstMainWindow : public QObject {
@@ -103,6 +124,11 @@ private Q_SLOTS:
     void helpOverlayListsShortcuts();
     void scriptedSessionWritesScreenshot();
     void scriptedSessionTimesOut();
+    void codedChartColumnsReadable();
+    void acceptAllAboveThresholdIsOneUndo();
+    void activationReanalysesAndSurvivesRestart();
+    void blindFirstPassHidesThenCompares();
+    void worklistOrdersByUncertainty();
 
 private:
     QString loadModel(MainWindow& window); // empty on success, else the error
@@ -169,7 +195,7 @@ void TstMainWindow::keyboardDecisionsAreStoredAndRestored() {
     QVERIFY(placeholderShown);
 
     QVERIFY(analyse(window, kNote));
-    QTableView* view = window.suggestionView();
+    QTableView* view = window.suggestionPanel()->view();
     QCOMPARE(view->model()->rowCount(), int(m_labels.size()));
     // Sorted by confidence, highest first.
     for (int row = 1; row < view->model()->rowCount(); ++row)
@@ -189,7 +215,7 @@ void TstMainWindow::keyboardDecisionsAreStoredAndRestored() {
     QCOMPARE(statusOf(view, 1), QStringLiteral("rejected"));
     QCOMPARE(view->currentIndex().row(), 1);
 
-    std::vector<fc::storage::DecisionRecord> stored = window.decisionService()->currentDecisions();
+    std::vector<fc::storage::DecisionRecord> stored = storedDecisions(window);
     QCOMPARE(stored.size(), size_t(2));
     for (const fc::storage::DecisionRecord& decision : stored) {
         QCOMPARE(decision.modelVersion, std::string("test-1"));
@@ -233,7 +259,7 @@ void TstMainWindow::databaseErrorKeepsWorkingWithoutSaving() {
 
     QCOMPARE(loadModel(window), QString());
     QVERIFY(analyse(window, kNote));
-    QTableView* view = window.suggestionView();
+    QTableView* view = window.suggestionPanel()->view();
     view->setFocus();
     QTest::keyClick(view, Qt::Key_A);
     QCOMPARE(statusOf(view, 0), QStringLiteral("accepted"));
@@ -268,7 +294,7 @@ void TstMainWindow::scriptedSessionWritesScreenshot() {
     QCOMPARE(finished.at(0).at(0).toInt(), 0);
     QCOMPARE(warning.count(), 1);
     QVERIFY(warning.at(0).at(0).toString().contains(QStringLiteral("Z00.0")));
-    QCOMPARE(window.suggestionView()->currentIndex().row(), 0);
+    QCOMPARE(window.suggestionPanel()->view()->currentIndex().row(), 0);
     const QImage image(options.screenshotPath);
     QVERIFY(!image.isNull());
     QCOMPARE(image.size(), window.size() * window.devicePixelRatio());
@@ -308,13 +334,13 @@ void TstMainWindow::mainFlowByKeyboard() {
     QVERIFY(window.openNoteFile(path));
     QVERIFY(finished.wait(30000));
     QCOMPARE(window.noteEditor()->noteText(), kNote);
-    QTableView* view = window.suggestionView();
+    QTableView* view = window.suggestionPanel()->view();
     QCOMPARE(view->currentIndex().row(), 0);
     QVERIFY(view->hasFocus());
     // Evidence of the selected code: highlights, snippets, overview marks.
     QVERIFY(!window.noteEditor()->extraSelections().isEmpty());
-    QVERIFY(window.evidenceModel()->rowCount() > 0);
-    QVERIFY(!window.evidenceOverview()->marks().empty());
+    QVERIFY(window.evidencePanel()->model()->rowCount() > 0);
+    QVERIFY(!window.notePane()->overview()->marks().empty());
 
     // Enter accepts and moves on; J moves, R rejects.
     const QString first = codeOf(view, 0);
@@ -328,7 +354,7 @@ void TstMainWindow::mainFlowByKeyboard() {
     const QString rejected = codeOf(view, 2);
     QTest::keyClick(view, Qt::Key_R);
     QCOMPARE(statusOf(view, 2), QStringLiteral("rejected"));
-    fc::ui::CodingListModel* coding = window.codingModel();
+    fc::ui::CodingListModel* coding = window.chartPanel()->model();
     QCOMPARE(coding->rowCount(), 2);
     QCOMPARE(coding->entries()[0].code, first);
     QCOMPARE(coding->roleOf(0), QStringLiteral("principal"));
@@ -347,11 +373,11 @@ void TstMainWindow::mainFlowByKeyboard() {
     QTest::keyClick(search->findChild<QLineEdit*>(), Qt::Key_Return);
     QCOMPARE(coding->rowCount(), 3);
     QCOMPARE(coding->entries()[2].code, QStringLiteral("N39.0"));
-    QCOMPARE(coding->entries()[2].status, fc::ui::SuggestionStatus::Added);
+    QCOMPARE(coding->entries()[2].status, fc::SuggestionStatus::Added);
     QVERIFY(!coding->entries()[2].description.isEmpty());
 
     // Reorder with Ctrl+Up on the coded chart: N39.0 becomes principal; Y sets its POA.
-    QTableView* codingView = window.codingView();
+    QTableView* codingView = window.chartPanel()->view();
     codingView->setFocus();
     codingView->setCurrentIndex(coding->index(2, fc::ui::CodingListModel::CodeColumn));
     QTest::keyClick(codingView, Qt::Key_Up, Qt::ControlModifier);
@@ -360,7 +386,7 @@ void TstMainWindow::mainFlowByKeyboard() {
     QTest::keyClick(codingView, Qt::Key_Y);
     QCOMPARE(coding->entries()[0].poa, QStringLiteral("Y"));
 
-    auto stored = byCode(window.decisionService()->currentDecisions());
+    auto stored = byCode(storedDecisions(window));
     QCOMPARE(stored.size(), size_t(4));
     QVERIFY(stored["N39.0"].kind == fc::storage::DecisionKind::Added);
     QCOMPARE(stored["N39.0"].sequence, 1);
@@ -371,15 +397,15 @@ void TstMainWindow::mainFlowByKeyboard() {
     QCOMPARE(stored[rejected.toStdString()].sequence, 0);
 
     // Ctrl+Z undoes the POA, then the last move; each undo is a new stored decision.
-    const std::int64_t before = window.decisionService()->decisionCount();
+    const std::int64_t before = decisionCount(window);
     QTest::keyClick(codingView, Qt::Key_Z, Qt::ControlModifier);
-    stored = byCode(window.decisionService()->currentDecisions());
+    stored = byCode(storedDecisions(window));
     QCOMPARE(stored["N39.0"].poa, std::string());
     QTest::keyClick(codingView, Qt::Key_Z, Qt::ControlModifier);
     QCOMPARE(coding->entries()[1].code, QStringLiteral("N39.0"));
-    stored = byCode(window.decisionService()->currentDecisions());
+    stored = byCode(storedDecisions(window));
     QCOMPARE(stored["N39.0"].sequence, 2);
-    QVERIFY(window.decisionService()->decisionCount() > before);
+    QVERIFY(decisionCount(window) > before);
     QTest::keyClick(codingView, Qt::Key_Up, Qt::ControlModifier); // principal again
     QCOMPARE(coding->entries()[0].code, QStringLiteral("N39.0"));
     QTest::keyClick(codingView, Qt::Key_W);
@@ -419,8 +445,8 @@ void TstMainWindow::mainFlowByKeyboard() {
     QCOMPARE(secondary.value(QStringLiteral("role")).toString(), QStringLiteral("secondary"));
     QCOMPARE(secondary.value(QStringLiteral("decision")).toString(), QStringLiteral("accepted"));
     QCOMPARE(secondary.value(QStringLiteral("model_version")).toString(), QStringLiteral("test-1"));
-    const int firstRow = window.suggestionModel()->rowForCode(first);
-    const fc::ui::Suggestion& firstSuggestion = window.suggestionModel()->suggestion(firstRow);
+    const int firstRow = window.suggestionPanel()->model()->rowForCode(first);
+    const fc::Suggestion& firstSuggestion = window.suggestionPanel()->model()->suggestion(firstRow);
     QCOMPARE(secondary.value(QStringLiteral("confidence")).toDouble(), firstSuggestion.score);
     const QJsonArray evidence = secondary.value(QStringLiteral("evidence")).toArray();
     QCOMPARE(evidence.size(), qsizetype(firstSuggestion.evidence.size()));
@@ -463,10 +489,10 @@ void TstMainWindow::mainFlowByKeyboard() {
     QVERIFY(otherFinished.wait(30000));
     QString error;
     QVERIFY2(other.importDecisions(jsonPath, &error), qPrintable(error));
-    QCOMPARE(other.codingModel()->rowCount(), 3);
-    QCOMPARE(other.codingModel()->entries()[0].code, QStringLiteral("N39.0"));
-    QCOMPARE(other.codingModel()->entries()[0].poa, QStringLiteral("W"));
-    QCOMPARE(byCode(other.decisionService()->currentDecisions())["N39.0"].sequence, 1);
+    QCOMPARE(other.chartPanel()->model()->rowCount(), 3);
+    QCOMPARE(other.chartPanel()->model()->entries()[0].code, QStringLiteral("N39.0"));
+    QCOMPARE(other.chartPanel()->model()->entries()[0].poa, QStringLiteral("W"));
+    QCOMPARE(byCode(storedDecisions(other))["N39.0"].sequence, 1);
     // An export of another note is refused.
     other.setNote(QStringLiteral("Paciente con fiebre."), QStringLiteral("pasted"));
     QVERIFY(otherFinished.wait(30000));
@@ -490,13 +516,13 @@ void TstMainWindow::worklistStatusesAreStored() {
         QSignalSpy finished(&window, &MainWindow::analysisFinished);
         QVERIFY(window.openWorklist(folder.path()));
         QVERIFY(finished.wait(30000));
-        fc::ui::WorklistModel* worklist = window.worklistModel();
+        fc::ui::WorklistModel* worklist = window.worklistPanel()->model();
         QCOMPARE(worklist->rowCount(), 2);
         QTRY_VERIFY(!worklist->key(1).isEmpty()); // keys are computed in the background
         QCOMPARE(worklist->status(0), fc::ui::ChartStatus::InProgress);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QTest::keyClick(window.suggestionView(), Qt::Key_D, Qt::ControlModifier); // done and next chart
+        QTest::keyClick(window.suggestionPanel()->view(), Qt::Key_D, Qt::ControlModifier); // done and next chart
         QVERIFY(finished.wait(30000));
         QCOMPARE(worklist->status(0), fc::ui::ChartStatus::Done);
         QCOMPARE(worklist->status(1), fc::ui::ChartStatus::InProgress);
@@ -508,8 +534,8 @@ void TstMainWindow::worklistStatusesAreStored() {
     MainWindow reopened;
     QVERIFY(reopened.openDatabase(database));
     QVERIFY(reopened.openWorklist(folder.path()));
-    QTRY_COMPARE(reopened.worklistModel()->status(0), fc::ui::ChartStatus::Done);
-    QCOMPARE(reopened.worklistModel()->status(1), fc::ui::ChartStatus::InProgress);
+    QTRY_COMPARE(reopened.worklistPanel()->model()->status(0), fc::ui::ChartStatus::Done);
+    QCOMPARE(reopened.worklistPanel()->model()->status(1), fc::ui::ChartStatus::InProgress);
 }
 
 void TstMainWindow::helpOverlayListsShortcuts() {
@@ -529,6 +555,165 @@ void TstMainWindow::helpOverlayListsShortcuts() {
     QVERIFY(lines.contains(QStringLiteral("Ctrl+Up\tMove code up")));
     QTest::keyClick(overlay, Qt::Key_Escape);
     QVERIFY(!overlay->isVisible());
+}
+
+// At the default window size (1400x850, as gui_main.cpp opens it) the coded chart's #, Role, Code and POA
+// columns hold their widest content in the bold font of the principal row: nothing is elided.
+void TstMainWindow::codedChartColumnsReadable() {
+    MainWindow window;
+    window.resize(1400, 850);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QCOMPARE(loadModel(window), QString());
+    QVERIFY(analyse(window, kNote));
+    window.selectCode(QStringLiteral("I10"));
+    window.acceptCurrent();
+    window.selectCode(QStringLiteral("R50.9"));
+    window.acceptCurrent();
+    window.addCode(QStringLiteral("0FT44ZZ"), QStringLiteral("icd-10-pcs")); // a seven-character procedure
+    QTableView* chart = window.chartPanel()->view();
+    QCOMPARE(chart->model()->rowCount(), 3);
+    QApplication::processEvents();
+    QFont bold = chart->font();
+    bold.setBold(true);
+    const QFontMetrics metrics(bold);
+    for (int row = 0; row < chart->model()->rowCount(); ++row) {
+        for (const int column : {int(fc::ui::CodingListModel::SequenceColumn), int(fc::ui::CodingListModel::RoleColumn),
+                                 int(fc::ui::CodingListModel::CodeColumn)}) {
+            const QString text = chart->model()->index(row, column).data().toString();
+            QVERIFY2(chart->columnWidth(column) > metrics.horizontalAdvance(text) + 6,
+                     qPrintable(QStringLiteral("%1 (%2 px) in %3 px").arg(text).arg(metrics.horizontalAdvance(text))
+                                    .arg(chart->columnWidth(column))));
+        }
+    }
+    // The description column gets the rest and is visible too.
+    QVERIFY(chart->columnWidth(fc::ui::CodingListModel::DescriptionColumn) > 150);
+    fc::testing::saveScreenshot(window, "main-window-coded.png");
+}
+
+void TstMainWindow::acceptAllAboveThresholdIsOneUndo() {
+    MainWindow window;
+    window.resize(1000, 600);
+    QVERIFY(window.openDatabase(m_dir.filePath(QStringLiteral("accept-all.sqlite"))));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QCOMPARE(loadModel(window), QString());
+    QVERIFY(analyse(window, kNote));
+    QTableView* view = window.suggestionPanel()->view();
+    view->setFocus();
+    window.selectCode(QStringLiteral("I10"));
+    QTest::keyClick(view, Qt::Key_R); // a rejected code stays rejected
+    QTest::keyClick(view, Qt::Key_A, Qt::ShiftModifier);
+    // The test model's threshold is 0.0001: every other label is above it.
+    QCOMPARE(window.chartPanel()->model()->rowCount(), int(m_labels.size()) - 1);
+    QCOMPARE(storedDecisions(window).size(), m_labels.size());
+    QVERIFY(window.undo()); // one undo takes back the whole group
+    QCOMPARE(window.chartPanel()->model()->rowCount(), 0);
+    const auto stored = byCode(storedDecisions(window));
+    QCOMPARE(stored.size(), size_t(1));
+    QCOMPARE(stored.begin()->first, std::string("I10"));
+}
+
+// Learn -> activate does what loading does (threshold, banner, re-analysis), and a restart on the same
+// database opens the activated version and brings the decisions back.
+void TstMainWindow::activationReanalysesAndSurvivesRestart() {
+    const QString database = m_dir.filePath(QStringLiteral("restart.sqlite"));
+    qint64 versionId = 0;
+    {
+        fc::ModelConfig config;
+        config.name = "UI test model, tuned";
+        config.version = "test-2";
+        config.threshold = 0.0002f;
+        config.labels = m_labels;
+        config.options.embeddingDim = 8;
+        config.options.filterSizes = {3, 5};
+        config.options.filterMaps = 4;
+        config.options.heads = 2;
+        config.options.ffnDim = 16;
+        config.options.maxTokens = 64;
+        fc::createModel(config, {"dolor", "fiebre"}, 11, m_dir.filePath(QStringLiteral("tuned.staging")).toStdString());
+        fc::storage::Database db(database.toStdString());
+        fc::storage::ModelVersionRecord record;
+        record.name = "tuned";
+        record.path = m_dir.filePath(QStringLiteral("tuned.staging")).toStdString();
+        versionId = fc::storage::ModelVersionRepository(db).add(record);
+    }
+    {
+        MainWindow window;
+        QVERIFY(window.openDatabase(database));
+        window.show();
+        QCOMPARE(loadModel(window), QString());
+        QVERIFY(analyse(window, kNote));
+        window.selectCode(QStringLiteral("R50.9"));
+        window.acceptCurrent();
+        QSignalSpy reanalysed(&window, &MainWindow::analysisFinished);
+        QSignalSpy loaded(&window, &MainWindow::modelLoadFinished);
+        QVERIFY(window.session()->activateVersion(versionId));
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        QVERIFY(loaded.first().at(0).toBool());
+        QTRY_COMPARE_WITH_TIMEOUT(reanalysed.count(), 1, 30000); // the note, analysed again by the new model
+        QCOMPARE(window.session()->liveModel().info.version, std::string("test-2"));
+        QCOMPARE(window.suggestionPanel()->modelThreshold(), double(0.0002f));
+        for (fc::ui::Banner* banner : window.findChildren<fc::ui::Banner*>())
+            QVERIFY(!banner->message().contains(QStringLiteral("Placeholder"))); // not a placeholder
+        QCOMPARE(statusOf(window.suggestionPanel()->view(),
+                          window.suggestionPanel()->proxy()->mapFromSource(window.suggestionPanel()->model()->index(
+                              window.suggestionPanel()->model()->rowForCode(QStringLiteral("R50.9")), 0)).row()),
+                 QStringLiteral("accepted"));
+    } // quit
+    MainWindow again;
+    QVERIFY(again.openDatabase(database));
+    again.show();
+    QCOMPARE(loadModel(again), QString()); // asks for the test model; the active version wins
+    QCOMPARE(again.session()->liveModel().info.version, std::string("test-2"));
+    QCOMPARE(again.session()->liveModel().versionId, versionId);
+    QVERIFY(analyse(again, kNote));
+    QCOMPARE(again.chartPanel()->model()->rowCount(), 1);
+    QCOMPARE(again.chartPanel()->model()->entries()[0].code, QStringLiteral("R50.9"));
+}
+
+void TstMainWindow::blindFirstPassHidesThenCompares() {
+    MainWindow window;
+    window.resize(1000, 600);
+    window.setBlindFirstPass(true);
+    window.show();
+    QCOMPARE(loadModel(window), QString());
+    QVERIFY(analyse(window, kNote));
+    QVERIFY(window.suggestionPanel()->isBlind());
+    QVERIFY(!window.suggestionPanel()->view()->isVisible());
+    QVERIFY(window.noteEditor()->extraSelections().isEmpty()); // no evidence highlighted
+    // The code search does not rank by the model's scores during the pass.
+    window.addCode(QStringLiteral("R50.9"), QStringLiteral("icd-10-cm"));
+    QCOMPARE(window.chartPanel()->model()->rowCount(), 1);
+    window.revealSuggestions();
+    QVERIFY(!window.suggestionPanel()->isBlind());
+    QVERIFY(window.suggestionPanel()->view()->isVisible());
+    QVERIFY(window.statusBar()->currentMessage().contains(QStringLiteral("1 in common")));
+    window.setBlindFirstPass(false);
+}
+
+void TstMainWindow::worklistOrdersByUncertainty() {
+    QTemporaryDir folder;
+    for (const QString& name : {QStringLiteral("a.txt"), QStringLiteral("b.txt"), QStringLiteral("c.txt")}) {
+        QFile file(folder.filePath(name));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(name == QLatin1String("b.txt") ? "fiebre dolor abdominal" : "hipertensión arterial y náuseas");
+    }
+    MainWindow window;
+    window.show();
+    QCOMPARE(loadModel(window), QString());
+    QVERIFY(window.openWorklist(folder.path()));
+    fc::ui::WorklistModel* worklist = window.worklistPanel()->model();
+    QSignalSpy scored(window.worklistPanel(), &fc::ui::WorklistPanel::uncertaintyScored);
+    window.worklistPanel()->orderByUncertainty(window.session()->uncertaintyScorer());
+    QVERIFY(scored.wait(30000));
+    QVERIFY(worklist->isUncertaintyOrder());
+    for (int row = 1; row < worklist->rowCount(); ++row)
+        QVERIFY(worklist->margin(row - 1) <= worklist->margin(row));
+    // The chart shown keeps being the current one after the reorder.
+    QCOMPARE(worklist->path(window.worklistPanel()->view()->currentIndex().row()), folder.filePath(QStringLiteral("a.txt")));
+    worklist->setUncertaintyOrder(false);
+    QCOMPARE(QFileInfo(worklist->path(0)).fileName(), QStringLiteral("a.txt"));
 }
 
 QTEST_MAIN(TstMainWindow)

@@ -51,7 +51,7 @@ struct ScriptedPrompt {
 
 } // namespace
 
-class TestPassphraseDialog : public QObject {
+class TstPassphraseDialog : public QObject {
     Q_OBJECT
 
 private:
@@ -235,5 +235,5 @@ private Q_SLOTS:
 #endif
 };
 
-QTEST_MAIN(TestPassphraseDialog)
+QTEST_MAIN(TstPassphraseDialog)
 #include "tst_passphrasedialog.moc"

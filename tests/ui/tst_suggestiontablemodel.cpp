@@ -10,8 +10,8 @@
 #include <QSortFilterProxyModel>
 #include <QtTest>
 
-using fc::ui::Suggestion;
-using fc::ui::SuggestionStatus;
+using fc::Suggestion;
+using fc::SuggestionStatus;
 using fc::ui::SuggestionTableModel;
 
 namespace {
@@ -300,7 +300,7 @@ void TstSuggestionTableModel::suggestionsFromPredictionUsesLabelSystems() {
     info.labelSystems = {"icd-10-pcs", "icd-10-cm"};
     fc::Prediction prediction;
     prediction.codes = {{"N44.8", 0.9f, {{3, 9, 1.0}}}, {"5A1D", 0.2f, {}}, {"X00", 0.1f, {}}};
-    const std::vector<Suggestion> suggestions = fc::ui::suggestionsFromPrediction(prediction, info);
+    const std::vector<Suggestion> suggestions = fc::suggestionsFromPrediction(prediction, info);
     QCOMPARE(suggestions.size(), size_t(3));
     QCOMPARE(suggestions[0].system, QStringLiteral("icd-10-cm"));
     QCOMPARE(suggestions[0].evidence.size(), size_t(1));

@@ -17,6 +17,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+using namespace fc;
 using namespace fc::ui;
 
 namespace {

@@ -1,6 +1,6 @@
 #include "decisionundostack.h"
 
-namespace fc::ui {
+namespace fc {
 
 namespace {
 constexpr size_t kMaxEntries = 200;
@@ -34,4 +34,4 @@ void DecisionUndoStack::clear() {
     Q_EMIT changed();
 }
 
-} // namespace fc::ui
+} // namespace fc

@@ -6,7 +6,7 @@
 #include <QElapsedTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
-namespace fc::ui {
+namespace fc {
 
 namespace {
 
@@ -40,7 +40,7 @@ LoadedModel loadModel(const QString& directory, int threads) {
 } // namespace
 
 ModelLoader::ModelLoader(QObject* parent) : QObject(parent) {
-    qRegisterMetaType<fc::ui::LoadedModel>();
+    qRegisterMetaType<fc::LoadedModel>();
 }
 
 ModelLoader::~ModelLoader() {
@@ -63,4 +63,4 @@ void ModelLoader::load(const QString& directory, int threads) {
     watcher->setFuture(QtConcurrent::run(loadModel, directory, threads));
 }
 
-} // namespace fc::ui
+} // namespace fc

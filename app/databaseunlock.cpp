@@ -7,7 +7,7 @@
 #include <QCoreApplication>
 #include <QFileInfo>
 
-namespace fc::ui {
+namespace fc {
 
 namespace {
 
@@ -92,4 +92,4 @@ bool unlockDatabase(const QString& path, bool createEncrypted, const PassphraseP
     }
 }
 
-} // namespace fc::ui
+} // namespace fc

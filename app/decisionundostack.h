@@ -3,7 +3,7 @@
 // before one coder action (a decision, an addition, a reorder, a POA change). Undoing restores that state
 // by storing new decisions (decisions are append-only), so the history keeps both the action and its undo.
 // Threading: UI thread only.
-#include "suggestion.h"
+#include "codingtypes.h"
 
 #include <QHash>
 #include <QObject>
@@ -11,7 +11,7 @@
 
 #include <vector>
 
-namespace fc::ui {
+namespace fc {
 
 struct CodeDecisionState {
     QString code;
@@ -51,4 +51,4 @@ private:
     std::vector<std::pair<QString, DecisionSnapshot>> m_entries;
 };
 
-} // namespace fc::ui
+} // namespace fc

@@ -13,7 +13,7 @@ class CodeCatalog;
 class Engine;
 } // namespace fc
 
-namespace fc::ui {
+namespace fc {
 
 struct LoadedModel {
     std::shared_ptr<const Engine> engine;       // null when loading failed
@@ -35,12 +35,12 @@ public:
     bool isLoading() const { return m_watcher != nullptr; }
 
 Q_SIGNALS:
-    void loaded(const fc::ui::LoadedModel& model);
+    void loaded(const fc::LoadedModel& model);
 
 private:
     QFutureWatcher<LoadedModel>* m_watcher = nullptr;
 };
 
-} // namespace fc::ui
+} // namespace fc
 
-Q_DECLARE_METATYPE(fc::ui::LoadedModel)
+Q_DECLARE_METATYPE(fc::LoadedModel)

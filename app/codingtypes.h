@@ -12,7 +12,7 @@ struct ModelInfo;
 class CodeCatalog;
 } // namespace fc
 
-namespace fc::ui {
+namespace fc {
 
 enum class SuggestionStatus { Suggested, Accepted, Rejected, Added };
 
@@ -45,9 +45,17 @@ std::vector<Suggestion> suggestionsFromPrediction(const Prediction& prediction, 
 // Fills description and billable from the catalog for one suggestion.
 void describe(Suggestion& suggestion, const CodeCatalog& catalog);
 
+// How sure the model is about a note, for ordering a worklist by uncertainty (product.md): the smallest
+// distance between a code's score and the threshold, in [0, 1]. Small = some code sits on the fence, so the
+// coder's decision on this chart teaches the model most. 1 for a prediction without codes.
+double predictionMargin(const Prediction& prediction, double threshold);
+
+// The hex SHA-256 of the note text's UTF-8 bytes: how a stored note (and a worklist chart) is keyed.
+QString noteSha256(const QString& text);
+
 // "ICD-10-CM" for "icd-10-cm"; unknown systems are upper-cased.
 QString systemShortName(const QString& system);
 // "ICD-10-CM diagnosis", "ICD-10-PCS procedure", ...
 QString systemLongName(const QString& system);
 
-} // namespace fc::ui
+} // namespace fc

@@ -1,11 +1,14 @@
-#include "suggestion.h"
+#include "codingtypes.h"
 
 #include "codecatalog.h"
 #include "fc/model/engine.h"
+#include "fc/storage/sha256.h"
 
+#include <algorithm>
+#include <cmath>
 #include <unordered_map>
 
-namespace fc::ui {
+namespace fc {
 
 QString statusName(SuggestionStatus status) {
     switch (status) {
@@ -31,10 +34,7 @@ void describe(Suggestion& suggestion, const CodeCatalog& catalog) {
     const auto entry = catalog.lookup(suggestion.system, suggestion.code);
     if (!entry)
         return;
-    // PCS long titles list all seven axes ("Imaging; Anatomical Regions; ..."); the short phrase reads
-    // better in a table. Diagnosis long titles are the official wording coders expect.
-    suggestion.description =
-        suggestion.system.endsWith(QLatin1String("-pcs")) ? entry->shortDescription : entry->longDescription;
+    suggestion.description = codeDescription(*entry);
     suggestion.billable = entry->billable;
 }
 
@@ -61,6 +61,17 @@ std::vector<Suggestion> suggestionsFromPrediction(const Prediction& prediction, 
     return suggestions;
 }
 
+double predictionMargin(const Prediction& prediction, double threshold) {
+    double margin = 1.0;
+    for (const CodeScore& scored : prediction.codes)
+        margin = std::min(margin, std::abs(static_cast<double>(scored.score) - threshold));
+    return margin;
+}
+
+QString noteSha256(const QString& text) {
+    return QString::fromStdString(storage::sha256Hex(text.toStdString()));
+}
+
 QString systemShortName(const QString& system) {
     if (system == QLatin1String("unknown") || system.isEmpty())
         return QStringLiteral("unknown");
@@ -75,4 +86,4 @@ QString systemLongName(const QString& system) {
     return QStringLiteral("Unknown code system");
 }
 
-} // namespace fc::ui
+} // namespace fc
