@@ -47,9 +47,7 @@ AnalysisService::~AnalysisService() {
         m_watcher->waitForFinished();
 }
 
-void AnalysisService::setEngine(std::shared_ptr<const Engine> engine) { m_engine = std::move(engine); }
-
-quint64 AnalysisService::analyse(const QString& text) {
+quint64 AnalysisService::analyse(const QString& text, std::shared_ptr<const Engine> engine) {
     cancel();
     const quint64 generation = ++m_generation;
     m_cancel = std::make_shared<std::atomic<bool>>(false);
@@ -64,7 +62,7 @@ quint64 AnalysisService::analyse(const QString& text) {
             Q_EMIT finished(result);
     });
     m_watcher = watcher;
-    watcher->setFuture(QtConcurrent::run(runAnalysis, m_engine, text, generation, m_cancel));
+    watcher->setFuture(QtConcurrent::run(runAnalysis, std::move(engine), text, generation, m_cancel));
     Q_EMIT started(generation);
     return generation;
 }

@@ -1,4 +1,5 @@
 #include "codingsession.h"
+#include "chartstorage.h"
 
 #include "analysisservice.h"
 #include "codecatalog.h"
@@ -316,7 +317,6 @@ void CodingSession::onModelLoaded(const LoadedModel& loaded) {
     }
     m_pendingActivation = false;
     m_engine = loaded.engine;
-    m_analysis->setEngine(m_engine);
     m_live = LiveModel();
     m_live.info = m_engine->info();
     m_live.catalog = loaded.catalog;
@@ -344,7 +344,7 @@ void CodingSession::newNote(const QString& source) {
 void CodingSession::analyse(const QString& text) {
     if (!m_engine)
         return; // analysed once a model is live (the window asks again on modelChanged)
-    m_analysis->analyse(text);
+    m_analysis->analyse(text, m_engine);
 }
 
 void CodingSession::cancelAnalysis() {
@@ -411,6 +411,7 @@ void CodingSession::persistDifferences(const DecisionSnapshot& now) {
             codes << it.key();
     codes.sort();
     codes.removeDuplicates();
+    std::vector<storage::DecisionRecord> decisions;
     for (const QString& code : codes) {
         const auto current = now.find(code);
         const auto before = m_stored.find(code);
@@ -425,8 +426,6 @@ void CodingSession::persistDifferences(const DecisionSnapshot& now) {
         }
         if (before != m_stored.end() ? *before == state : state.status == SuggestionStatus::Suggested)
             continue;
-        if (!m_decisions || m_noteId == 0)
-            continue; // kept in memory (m_stored) only
         storage::DecisionRecord decision;
         decision.code = state.code.toStdString();
         decision.system = state.system.toStdString();
@@ -437,12 +436,12 @@ void CodingSession::persistDifferences(const DecisionSnapshot& now) {
                                          [&code](const Suggestion& s) { return s.code == code; });
         decision.score = scored != m_suggestions.end() && scored->hasScore() ? scored->score : -1.0;
         decision.modelVersion = m_live.info.version;
-        try {
-            m_decisions->decide(decision);
-        } catch (const std::exception& e) {
-            stopSaving(QString::fromUtf8(e.what()));
-        }
+        decisions.push_back(std::move(decision));
     }
+    // One coder action, one transaction: all of its decisions are stored or none (then saving stops and the
+    // state is kept in memory).
+    if (m_decisions && m_noteId != 0 && !decisions.empty())
+        m_decisions->decideAll(std::move(decisions));
     m_stored = now;
 }
 
