@@ -23,8 +23,9 @@ AnalysisResult runAnalysis(std::shared_ptr<const Engine> engine, QString text, q
     timer.start();
     try {
         const QByteArray utf8 = text.toUtf8();
-        result.prediction = engine->predict(std::string_view(utf8.constData(), static_cast<size_t>(utf8.size())),
-                                            PredictOptions{}, cancel.get());
+        result.prediction =
+            engine->predict(std::string_view(utf8.constData(), static_cast<size_t>(utf8.size())),
+                            PredictOptions{}, cancel.get());
     } catch (const Cancelled&) {
         result.error = QStringLiteral("cancelled");
     } catch (const std::exception& e) {
@@ -72,6 +73,8 @@ void AnalysisService::cancel() {
         m_cancel->store(true);
 }
 
-bool AnalysisService::isBusy() const { return m_watcher != nullptr && !m_watcher->isFinished(); }
+bool AnalysisService::isBusy() const {
+    return m_watcher != nullptr && !m_watcher->isFinished();
+}
 
 } // namespace fc

@@ -15,9 +15,9 @@ class Engine;
 
 struct AnalysisResult {
     quint64 generation = 0;
-    QString text;         // the note text that was analysed
+    QString text; // the note text that was analysed
     Prediction prediction;
-    QString error;        // non-empty when the analysis failed; prediction is then empty
+    QString error; // non-empty when the analysis failed; prediction is then empty
     double milliseconds = 0.0;
 };
 

@@ -206,7 +206,8 @@ bool CodingSession::rollback(QString* error) {
     const std::optional<ModelVersion> active = activeVersion();
     if (!active || active->parentId == 0) {
         if (error)
-            *error = active ? tr("the active model has no earlier version") : tr("no model version is active");
+            *error =
+                active ? tr("the active model has no earlier version") : tr("no model version is active");
         return false;
     }
     return activateVersion(active->parentId, error);
@@ -269,7 +270,8 @@ std::function<double(const QString&)> CodingSession::uncertaintyScorer() const {
         const QByteArray utf8 = text.toUtf8();
         try {
             return predictionMargin(
-                engine->predict(std::string_view(utf8.constData(), static_cast<size_t>(utf8.size())), options),
+                engine->predict(std::string_view(utf8.constData(), static_cast<size_t>(utf8.size())),
+                                options),
                 threshold);
         } catch (const std::exception&) {
             return 1.0; // an unreadable note is not "uncertain": it goes last
@@ -323,8 +325,9 @@ void CodingSession::onModelLoaded(const LoadedModel& loaded) {
     m_live.catalogError = loaded.catalogError;
     m_live.slowBlasWarning = loaded.slowBlasWarning;
     m_live.milliseconds = loaded.milliseconds;
-    m_live.versionId = m_pendingVersionId != 0 ? m_pendingVersionId
-                                               : versionIdForPath(QString::fromStdString(m_live.info.directory));
+    m_live.versionId = m_pendingVersionId != 0
+                           ? m_pendingVersionId
+                           : versionIdForPath(QString::fromStdString(m_live.info.directory));
     m_live.notice = m_pendingNotice;
     m_pendingNotice.clear();
     Q_EMIT modelChanged(m_live);
@@ -364,7 +367,8 @@ void CodingSession::onAnalysisFinished(const AnalysisResult& result) {
     }
     NoteAnalysis analysis;
     analysis.text = result.text;
-    analysis.suggestions = suggestionsFromPrediction(result.prediction, m_engine->info(), m_live.catalog.get());
+    analysis.suggestions =
+        suggestionsFromPrediction(result.prediction, m_engine->info(), m_live.catalog.get());
     analysis.milliseconds = result.milliseconds;
     analysis.tokens = result.prediction.tokens;
     analysis.windows = result.prediction.windows;
