@@ -23,8 +23,9 @@ AnalysisResult runAnalysis(std::shared_ptr<const Engine> engine, QString text, q
     timer.start();
     try {
         const QByteArray utf8 = text.toUtf8();
-        result.prediction = engine->predict(std::string_view(utf8.constData(), static_cast<size_t>(utf8.size())),
-                                            PredictOptions{}, cancel.get());
+        result.prediction =
+            engine->predict(std::string_view(utf8.constData(), static_cast<size_t>(utf8.size())),
+                            PredictOptions{}, cancel.get());
     } catch (const Cancelled&) {
         result.error = QStringLiteral("cancelled");
     } catch (const std::exception& e) {
@@ -47,9 +48,7 @@ AnalysisService::~AnalysisService() {
         m_watcher->waitForFinished();
 }
 
-void AnalysisService::setEngine(std::shared_ptr<const Engine> engine) { m_engine = std::move(engine); }
-
-quint64 AnalysisService::analyse(const QString& text) {
+quint64 AnalysisService::analyse(const QString& text, std::shared_ptr<const Engine> engine) {
     cancel();
     const quint64 generation = ++m_generation;
     m_cancel = std::make_shared<std::atomic<bool>>(false);
@@ -64,7 +63,7 @@ quint64 AnalysisService::analyse(const QString& text) {
             Q_EMIT finished(result);
     });
     m_watcher = watcher;
-    watcher->setFuture(QtConcurrent::run(runAnalysis, m_engine, text, generation, m_cancel));
+    watcher->setFuture(QtConcurrent::run(runAnalysis, std::move(engine), text, generation, m_cancel));
     Q_EMIT started(generation);
     return generation;
 }
@@ -74,6 +73,8 @@ void AnalysisService::cancel() {
         m_cancel->store(true);
 }
 
-bool AnalysisService::isBusy() const { return m_watcher != nullptr && !m_watcher->isFinished(); }
+bool AnalysisService::isBusy() const {
+    return m_watcher != nullptr && !m_watcher->isFinished();
+}
 
 } // namespace fc

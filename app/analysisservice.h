@@ -15,9 +15,9 @@ class Engine;
 
 struct AnalysisResult {
     quint64 generation = 0;
-    QString text;         // the note text that was analysed
+    QString text; // the note text that was analysed
     Prediction prediction;
-    QString error;        // non-empty when the analysis failed; prediction is then empty
+    QString error; // non-empty when the analysis failed; prediction is then empty
     double milliseconds = 0.0;
 };
 
@@ -27,12 +27,10 @@ public:
     explicit AnalysisService(QObject* parent = nullptr);
     ~AnalysisService() override;
 
-    // The engine shared with running analyses; may be null (analyses then fail with a message).
-    void setEngine(std::shared_ptr<const Engine> engine);
-    std::shared_ptr<const Engine> engine() const { return m_engine; }
-
-    // Starts analysing text; returns its generation. Cancels any analysis still running.
-    quint64 analyse(const QString& text);
+    // Starts analysing text with `engine` (the caller's live engine, shared with the job; null: the analysis
+    // fails with a message); returns its generation. Cancels any analysis still running. The service keeps no
+    // engine of its own: CodingSession holds the one live engine.
+    quint64 analyse(const QString& text, std::shared_ptr<const Engine> engine);
     void cancel();
     bool isBusy() const;
 
@@ -41,7 +39,6 @@ Q_SIGNALS:
     void finished(const fc::AnalysisResult& result);
 
 private:
-    std::shared_ptr<const Engine> m_engine;
     quint64 m_generation = 0;
     std::shared_ptr<std::atomic<bool>> m_cancel;
     QFutureWatcher<AnalysisResult>* m_watcher = nullptr;

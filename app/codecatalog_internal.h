@@ -16,7 +16,6 @@ namespace fc {
 
 namespace catalog_detail {
 
-
 // Normalised codes (no dot, upper case) are at most this long, so that they pack into one 64-bit key.
 constexpr std::size_t kMaxCodeChars = 8;
 

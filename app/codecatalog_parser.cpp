@@ -99,8 +99,6 @@ private:
     std::vector<std::string> words_;
 };
 
-
-
 // Parses and indexes one decompressed catalog text; returns an error message ("line N: ...") or empty.
 class CatalogParser {
 public:

@@ -1,4 +1,5 @@
 #include "codingsession.h"
+#include "chartstorage.h"
 
 #include "analysisservice.h"
 #include "codecatalog.h"
@@ -205,7 +206,8 @@ bool CodingSession::rollback(QString* error) {
     const std::optional<ModelVersion> active = activeVersion();
     if (!active || active->parentId == 0) {
         if (error)
-            *error = active ? tr("the active model has no earlier version") : tr("no model version is active");
+            *error =
+                active ? tr("the active model has no earlier version") : tr("no model version is active");
         return false;
     }
     return activateVersion(active->parentId, error);
@@ -268,7 +270,8 @@ std::function<double(const QString&)> CodingSession::uncertaintyScorer() const {
         const QByteArray utf8 = text.toUtf8();
         try {
             return predictionMargin(
-                engine->predict(std::string_view(utf8.constData(), static_cast<size_t>(utf8.size())), options),
+                engine->predict(std::string_view(utf8.constData(), static_cast<size_t>(utf8.size())),
+                                options),
                 threshold);
         } catch (const std::exception&) {
             return 1.0; // an unreadable note is not "uncertain": it goes last
@@ -316,15 +319,15 @@ void CodingSession::onModelLoaded(const LoadedModel& loaded) {
     }
     m_pendingActivation = false;
     m_engine = loaded.engine;
-    m_analysis->setEngine(m_engine);
     m_live = LiveModel();
     m_live.info = m_engine->info();
     m_live.catalog = loaded.catalog;
     m_live.catalogError = loaded.catalogError;
     m_live.slowBlasWarning = loaded.slowBlasWarning;
     m_live.milliseconds = loaded.milliseconds;
-    m_live.versionId = m_pendingVersionId != 0 ? m_pendingVersionId
-                                               : versionIdForPath(QString::fromStdString(m_live.info.directory));
+    m_live.versionId = m_pendingVersionId != 0
+                           ? m_pendingVersionId
+                           : versionIdForPath(QString::fromStdString(m_live.info.directory));
     m_live.notice = m_pendingNotice;
     m_pendingNotice.clear();
     Q_EMIT modelChanged(m_live);
@@ -344,7 +347,7 @@ void CodingSession::newNote(const QString& source) {
 void CodingSession::analyse(const QString& text) {
     if (!m_engine)
         return; // analysed once a model is live (the window asks again on modelChanged)
-    m_analysis->analyse(text);
+    m_analysis->analyse(text, m_engine);
 }
 
 void CodingSession::cancelAnalysis() {
@@ -364,7 +367,8 @@ void CodingSession::onAnalysisFinished(const AnalysisResult& result) {
     }
     NoteAnalysis analysis;
     analysis.text = result.text;
-    analysis.suggestions = suggestionsFromPrediction(result.prediction, m_engine->info(), m_live.catalog.get());
+    analysis.suggestions =
+        suggestionsFromPrediction(result.prediction, m_engine->info(), m_live.catalog.get());
     analysis.milliseconds = result.milliseconds;
     analysis.tokens = result.prediction.tokens;
     analysis.windows = result.prediction.windows;
@@ -411,6 +415,7 @@ void CodingSession::persistDifferences(const DecisionSnapshot& now) {
             codes << it.key();
     codes.sort();
     codes.removeDuplicates();
+    std::vector<storage::DecisionRecord> decisions;
     for (const QString& code : codes) {
         const auto current = now.find(code);
         const auto before = m_stored.find(code);
@@ -425,8 +430,6 @@ void CodingSession::persistDifferences(const DecisionSnapshot& now) {
         }
         if (before != m_stored.end() ? *before == state : state.status == SuggestionStatus::Suggested)
             continue;
-        if (!m_decisions || m_noteId == 0)
-            continue; // kept in memory (m_stored) only
         storage::DecisionRecord decision;
         decision.code = state.code.toStdString();
         decision.system = state.system.toStdString();
@@ -437,12 +440,12 @@ void CodingSession::persistDifferences(const DecisionSnapshot& now) {
                                          [&code](const Suggestion& s) { return s.code == code; });
         decision.score = scored != m_suggestions.end() && scored->hasScore() ? scored->score : -1.0;
         decision.modelVersion = m_live.info.version;
-        try {
-            m_decisions->decide(decision);
-        } catch (const std::exception& e) {
-            stopSaving(QString::fromUtf8(e.what()));
-        }
+        decisions.push_back(std::move(decision));
     }
+    // One coder action, one transaction: all of its decisions are stored or none (then saving stops and the
+    // state is kept in memory).
+    if (m_decisions && m_noteId != 0 && !decisions.empty())
+        m_decisions->decideAll(std::move(decisions));
     m_stored = now;
 }
 

@@ -25,9 +25,9 @@
 
 #include <QHash>
 
-#include <functional>
 #include <QObject>
 #include <QString>
+#include <functional>
 
 #include <memory>
 #include <optional>
@@ -69,7 +69,7 @@ struct ModelVersion {
 struct NoteAnalysis {
     QString text;
     std::vector<Suggestion> suggestions; // prediction order (score descending), described
-    DecisionSnapshot decisions;          // the note's current decisions (stored, or carried over after an edit)
+    DecisionSnapshot decisions; // the note's current decisions (stored, or carried over after an edit)
     double milliseconds = 0.0;
     std::int64_t tokens = 0;
     std::int64_t windows = 1;
@@ -176,9 +176,9 @@ private:
     std::shared_ptr<const Engine> m_engine;
     LiveModel m_live;
     int m_threads = 0;
-    qint64 m_pendingVersionId = 0;     // version of the load in flight (0 = unregistered)
-    bool m_pendingActivation = false;  // the load in flight activates m_pendingVersionId when it succeeds
-    QString m_fallbackDirectory;       // start-up: loaded when the active version fails
+    qint64 m_pendingVersionId = 0;    // version of the load in flight (0 = unregistered)
+    bool m_pendingActivation = false; // the load in flight activates m_pendingVersionId when it succeeds
+    QString m_fallbackDirectory;      // start-up: loaded when the active version fails
     QString m_pendingNotice;
 
     QString m_source;

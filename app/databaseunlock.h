@@ -13,7 +13,6 @@ namespace fc {
 // std::nullopt when the user cancels. The GUI's is ui::passphraseDialogPrompt.
 using PassphrasePrompt = std::function<std::optional<QString>(bool create, const QString& error)>;
 
-
 // Nothing to do for a plain or new database (unless `createEncrypted`), nor for a file that looks encrypted
 // in a build without encryption support (opening it reports the error). Otherwise the passphrase is
 // FUSIONCODER_DB_PASSPHRASE when set, else asked through `prompt` until it opens the file (a wrong one is

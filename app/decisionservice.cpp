@@ -78,6 +78,31 @@ bool DecisionService::decide(storage::DecisionRecord decision) {
     return true;
 }
 
+bool DecisionService::decideAll(std::vector<storage::DecisionRecord> decisions) {
+    if (decisions.empty())
+        return true;
+    for (storage::DecisionRecord& decision : decisions)
+        if (decision.noteId == 0)
+            decision.noteId = m_noteId;
+    if (m_noteId == 0 && decisions.front().noteId == 0) {
+        Q_EMIT failed(QStringLiteral("The note is not stored, so its decisions cannot be saved."));
+        return false;
+    }
+    try {
+        storage::Transaction transaction(*m_db);
+        storage::DecisionRepository repository(*m_db);
+        for (storage::DecisionRecord& decision : decisions)
+            decision.id = repository.record(decision); // a savepoint inside this transaction
+        transaction.commit();
+    } catch (const storage::StorageError& e) {
+        Q_EMIT failed(QString::fromUtf8(e.what()));
+        return false;
+    }
+    for (const storage::DecisionRecord& decision : decisions)
+        Q_EMIT decided(decision);
+    return true;
+}
+
 std::vector<storage::DecisionRecord> DecisionService::currentDecisions() {
     if (m_noteId == 0)
         return {};

@@ -30,6 +30,9 @@ public:
 
     // Appends a decision for the current note. Returns false and emits failed() if it could not be stored.
     bool decide(storage::DecisionRecord decision);
+    // Appends several decisions (one coder action, e.g. "accept all above threshold") in one transaction:
+    // all are stored or none. Returns false and emits failed() when they could not be stored.
+    bool decideAll(std::vector<storage::DecisionRecord> decisions);
     std::vector<storage::DecisionRecord> currentDecisions();
     std::int64_t decisionCount();
 

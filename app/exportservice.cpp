@@ -1,4 +1,5 @@
 // Chart model, format names, shared helpers of the serialisers, and building a chart from storage.
+#include "chartstorage.h"
 #include "exportservice.h"
 
 #include "codecatalog.h"

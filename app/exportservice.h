@@ -9,13 +9,13 @@
 // Claim.procedure.sequence are; the diagnosis with role "principal" comes first.
 //
 // Threading: every function here is reentrant and pure (no I/O, no globals); call them from any thread.
-#include "fc/storage/repositories.h"
-
+// Building a chart from the database is in chartstorage.h (this header needs no storage header).
 #include <QByteArray>
 #include <QString>
 #include <QVector>
 
 #include <optional>
+#include <vector>
 
 namespace fc {
 
@@ -109,21 +109,5 @@ struct ValidationIssue {
 // system whose catalog is not loaded (code then unchecked).
 QVector<ValidationIssue> validate(const CodedChart& chart, const CodeCatalog* catalog);
 bool hasErrors(const QVector<ValidationIssue>& issues);
-
-// Builds a chart from storage: the note's current decisions (DecisionRepository::currentForNote order), of
-// kind Accepted or Added only; evidence from the latest analysis's suggestion of the same system and code;
-// descriptions from `catalog` when given (long description). The principal diagnosis is the diagnosis with
-// the smallest positive stored sequence (storage: 1 = principal); diagnoses keep the stored order, renumbered
-// 1..n, and so do procedures. exportedAt/By, application fields are filled with the current time, OS user and
-// this build's version.
-CodedChart chartFromDecisions(const storage::NoteRecord& note,
-                              const std::vector<storage::DecisionRecord>& decisions,
-                              const std::optional<storage::AnalysisRecord>& latestAnalysis,
-                              const CodeCatalog* catalog = nullptr);
-
-// Reads note, current decisions and latest analysis of one note and calls chartFromDecisions.
-// Throws storage::StorageError on database failures; nullopt when the note does not exist.
-std::optional<CodedChart> loadChart(storage::Database& db, qint64 noteId,
-                                    const CodeCatalog* catalog = nullptr);
 
 } // namespace fc

@@ -4,8 +4,8 @@
 //
 // Threading: a ModelManager uses its Database on the thread that owns it (storage::Database is not
 // thread-safe). activate() and rollback() load the model (seconds for a large model) on the calling thread;
-// the GUI calls them from a worker or accepts the pause. engineChanged is emitted on that thread; receivers
-// (AnalysisService::setEngine) take effect for the next analysis, no restart.
+// the command line uses them; the GUI activates through CodingSession::activateVersion, which loads off the UI
+// thread. engineChanged is emitted on the calling thread.
 #include "fc/storage/model_repositories.h"
 
 #include <QObject>

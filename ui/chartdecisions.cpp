@@ -57,7 +57,8 @@ int ChartDecisions::acceptAllAboveThreshold() {
     return static_cast<int>(rows.size());
 }
 
-SuggestionStatus ChartDecisions::addCode(const QString& code, const QString& system, const QString& description) {
+SuggestionStatus ChartDecisions::addCode(const QString& code, const QString& system,
+                                         const QString& description) {
     const int existing = m_suggestions->rowForCode(code);
     const bool suggested =
         existing >= 0 && m_suggestions->suggestion(existing).score >= m_suggestions->threshold();

@@ -3,8 +3,8 @@
 // every change to the CodingSession as one snapshot (one commit = one undo step). Accept, reject, accept all
 // above the threshold, add, remove, import from an export, undo.
 // Threading: UI thread only.
-#include "codingsession.h"
 #include "codinglistmodel.h"
+#include "codingsession.h"
 
 #include <QObject>
 

@@ -88,15 +88,15 @@ void ChartPanel::sizeColumns() {
     header->resizeSection(CodingListModel::SequenceColumn,
                           widest({QStringLiteral("99"), headerText(CodingListModel::SequenceColumn)}));
     header->resizeSection(CodingListModel::RoleColumn,
-                          widest({QStringLiteral("principal"), QStringLiteral("secondary"), QStringLiteral("procedure"),
-                                  headerText(CodingListModel::RoleColumn)}));
+                          widest({QStringLiteral("principal"), QStringLiteral("secondary"),
+                                  QStringLiteral("procedure"), headerText(CodingListModel::RoleColumn)}));
     // Codes: at least a typical eight-character ICD-10-CM code, else the widest code listed (with "(added)").
     QStringList codes{QStringLiteral("M99.999A"), headerText(CodingListModel::CodeColumn)};
     for (int row = 0; row < m_model->rowCount(); ++row)
         codes << m_model->index(row, CodingListModel::CodeColumn).data().toString();
     header->resizeSection(CodingListModel::CodeColumn, widest(codes));
-    header->resizeSection(CodingListModel::PoaColumn,
-                          widest({QStringLiteral("W"), QStringLiteral("—"), headerText(CodingListModel::PoaColumn)}));
+    header->resizeSection(CodingListModel::PoaColumn, widest({QStringLiteral("W"), QStringLiteral("—"),
+                                                              headerText(CodingListModel::PoaColumn)}));
 }
 
 bool ChartPanel::eventFilter(QObject* watched, QEvent* event) {

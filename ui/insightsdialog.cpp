@@ -3,7 +3,6 @@
 #include "codecatalog.h"
 #include "codingsession.h"
 
-
 #include <QDialogButtonBox>
 #include <QHeaderView>
 #include <QLabel>

@@ -1,7 +1,8 @@
 #pragma once
 // Learn -> Insights…: acceptance rate per code, the codes most often added by hand (the model's misses) and
 // calibration (score bins -> how often the coder kept such suggestions), from computeFeedbackInsights().
-// Threading: reads the session's database on the UI thread when constructed or refreshed (one aggregate query).
+// Threading: reads the session's database on the UI thread when constructed or refreshed (one aggregate
+// query).
 #include "feedbackinsights.h"
 
 #include <QDialog>

@@ -139,7 +139,8 @@ LearnDialog::LearnDialog(CodingSession* session, const QString& versionsDir, QWi
     connect(m_rollback, &QPushButton::clicked, this, &LearnDialog::rollBack);
     connect(m_session, &CodingSession::modelChanged, this, [this](const LiveModel& model) {
         if (model.versionId != 0)
-            m_status->setText(tr("Version %1 is active; the note is analysed again with it.").arg(model.versionId));
+            m_status->setText(
+                tr("Version %1 is active; the note is analysed again with it.").arg(model.versionId));
         if (const auto active = m_session->activeVersion())
             m_settings.baseModelDir = active->path; // the next run starts from it
         m_versions->setVersions(m_session->modelVersions());

@@ -11,7 +11,6 @@
 #include <QMessageBox>
 #include <QStandardPaths>
 
-
 namespace fc::ui {
 
 void addLearnMenu(QMainWindow* window, CodingSession* session) {

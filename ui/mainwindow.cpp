@@ -187,9 +187,10 @@ bool MainWindow::openDatabase(const QString& path) {
 }
 
 void MainWindow::disableSaving(const QString& reason) {
-    m_storageBanner->setMessage(tr("Decisions are NOT being saved (database error: %1). You can keep working; "
-                                   "decisions stay in this window only.")
-                                    .arg(reason));
+    m_storageBanner->setMessage(
+        tr("Decisions are NOT being saved (database error: %1). You can keep working; "
+           "decisions stay in this window only.")
+            .arg(reason));
     showMessage(tr("Database error"), reason, true);
 }
 
@@ -265,7 +266,8 @@ void MainWindow::onModelChanged(const LiveModel& model) {
     if (!model.notice.isEmpty())
         showMessage(tr("Model"), model.notice, false);
     else
-        statusBar()->showMessage(tr("Model loaded in %1 s").arg(model.milliseconds / 1000.0, 0, 'f', 1), 5000);
+        statusBar()->showMessage(tr("Model loaded in %1 s").arg(model.milliseconds / 1000.0, 0, 'f', 1),
+                                 5000);
     Q_EMIT modelLoadFinished(true, {});
     if (!noteEditor()->noteText().isEmpty())
         startAnalysis(); // the note is re-analysed by the model now live
@@ -288,7 +290,8 @@ bool MainWindow::openNoteFile(const QString& path, QString* error) {
         statusBar()->showMessage(tr("Read %1 as %2").arg(QFileInfo(path).fileName(), note.encoding), 5000);
     // Until the worklist's stored statuses are loaded, a chart's status is unknown (not new).
     const WorklistModel* worklist = m_worklist->model();
-    if (m_chartRow >= 0 && !worklist->key(m_chartRow).isEmpty() && worklist->status(m_chartRow) == ChartStatus::New)
+    if (m_chartRow >= 0 && !worklist->key(m_chartRow).isEmpty() &&
+        worklist->status(m_chartRow) == ChartStatus::New)
         setChartStatus(static_cast<int>(ChartStatus::InProgress));
     return true;
 }

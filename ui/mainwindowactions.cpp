@@ -35,22 +35,30 @@ void MainWindow::buildActions() {
     QTableView* table = m_suggestions->view();
     QTableView* coded = m_chart->view();
     Actions& a = *m_actions;
-    a.accept = make(tr("&Accept"), {Qt::Key_A}, [this]() { acceptCurrent(); }, table);
-    a.reject = make(tr("&Reject"), {Qt::Key_R}, [this]() { rejectCurrent(); }, table);
-    a.acceptNext = make(tr("Accept and &next"), {Qt::Key_Return, Qt::Key_Enter},
-                        [this]() { acceptCurrentAndNext(); }, table);
-    a.acceptAll = make(tr("Accept all &above threshold"), {QKeySequence(Qt::SHIFT | Qt::Key_A)},
-                       [this]() { acceptAllAboveThreshold(); }, table);
-    a.next = make(tr("Next suggestion"), {Qt::Key_J}, [this]() { m_suggestions->moveSelection(1); }, table);
-    a.previous = make(tr("Previous suggestion"), {Qt::Key_K}, [this]() { m_suggestions->moveSelection(-1); }, table);
+    a.accept = make(
+        tr("&Accept"), {Qt::Key_A}, [this]() { acceptCurrent(); }, table);
+    a.reject = make(
+        tr("&Reject"), {Qt::Key_R}, [this]() { rejectCurrent(); }, table);
+    a.acceptNext = make(
+        tr("Accept and &next"), {Qt::Key_Return, Qt::Key_Enter}, [this]() { acceptCurrentAndNext(); }, table);
+    a.acceptAll = make(
+        tr("Accept all &above threshold"), {QKeySequence(Qt::SHIFT | Qt::Key_A)},
+        [this]() { acceptAllAboveThreshold(); }, table);
+    a.next = make(
+        tr("Next suggestion"), {Qt::Key_J}, [this]() { m_suggestions->moveSelection(1); }, table);
+    a.previous = make(
+        tr("Previous suggestion"), {Qt::Key_K}, [this]() { m_suggestions->moveSelection(-1); }, table);
     a.undo = make(tr("&Undo decision"), {QKeySequence::Undo}, [this]() { undo(); });
     a.addCode = make(tr("Add &code…"), {QKeySequence(Qt::CTRL | Qt::Key_K)},
                      [this]() { openCodeSearch(noteEditor()->selectedNoteText()); });
-    a.removeCode = make(tr("Remove from coded chart"), {QKeySequence::Delete}, [this]() {
-        const QString code = m_chart->currentCode();
-        if (!code.isEmpty())
-            removeCode(code);
-    }, coded);
+    a.removeCode = make(
+        tr("Remove from coded chart"), {QKeySequence::Delete},
+        [this]() {
+            const QString code = m_chart->currentCode();
+            if (!code.isEmpty())
+                removeCode(code);
+        },
+        coded);
     const auto moveCurrent = [this](int delta) {
         const QString code = m_chart->view()->hasFocus() && !m_chart->currentCode().isEmpty()
                                  ? m_chart->currentCode()
@@ -58,32 +66,39 @@ void MainWindow::buildActions() {
         if (!code.isEmpty())
             moveCode(code, delta);
     };
-    a.moveUp = make(tr("Move code &up"), {QKeySequence(Qt::CTRL | Qt::Key_Up)}, [moveCurrent]() { moveCurrent(-1); },
-                    coded);
+    a.moveUp = make(
+        tr("Move code &up"), {QKeySequence(Qt::CTRL | Qt::Key_Up)}, [moveCurrent]() { moveCurrent(-1); },
+        coded);
     table->addAction(a.moveUp);
-    a.moveDown = make(tr("Move code &down"), {QKeySequence(Qt::CTRL | Qt::Key_Down)},
-                      [moveCurrent]() { moveCurrent(1); }, coded);
+    a.moveDown = make(
+        tr("Move code &down"), {QKeySequence(Qt::CTRL | Qt::Key_Down)}, [moveCurrent]() { moveCurrent(1); },
+        coded);
     table->addAction(a.moveDown);
-    a.nextChart = make(tr("&Next chart"), {QKeySequence(Qt::CTRL | Qt::Key_PageDown)}, [this]() { nextChart(); });
+    a.nextChart =
+        make(tr("&Next chart"), {QKeySequence(Qt::CTRL | Qt::Key_PageDown)}, [this]() { nextChart(); });
     a.previousChart =
         make(tr("&Previous chart"), {QKeySequence(Qt::CTRL | Qt::Key_PageUp)}, [this]() { previousChart(); });
     a.done = make(tr("Mark chart &done and next"), {QKeySequence(Qt::CTRL | Qt::Key_D)}, [this]() {
         setChartStatus(static_cast<int>(ChartStatus::Done));
         nextChart();
     });
-    a.exportChart = make(tr("&Export chart…"), {QKeySequence(Qt::CTRL | Qt::Key_E)}, [this]() { openExportDialog(); });
+    a.exportChart =
+        make(tr("&Export chart…"), {QKeySequence(Qt::CTRL | Qt::Key_E)}, [this]() { openExportDialog(); });
     a.import = make(tr("&Import decisions…"), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I)},
                     [this]() { importDialog(); });
-    a.filter = make(tr("&Filter suggestions"), {QKeySequence::Find}, [this]() { m_suggestions->focusFilter(); });
+    a.filter =
+        make(tr("&Filter suggestions"), {QKeySequence::Find}, [this]() { m_suggestions->focusFilter(); });
     a.byUncertainty = make(tr("Order worklist by &uncertainty"), {}, [this]() { orderWorklist(); });
     a.byUncertainty->setCheckable(true);
-    a.byUncertainty->setToolTip(tr("Charts where the model is least sure first: deciding them teaches it most"));
+    a.byUncertainty->setToolTip(
+        tr("Charts where the model is least sure first: deciding them teaches it most"));
     a.blindPass = make(tr("&Blind first pass"), {}, [this]() {
         QSettings().setValue(QStringLiteral("review/blindFirstPass"), m_actions->blindPass->isChecked());
     });
     a.blindPass->setCheckable(true);
     a.blindPass->setChecked(QSettings().value(QStringLiteral("review/blindFirstPass"), false).toBool());
-    a.blindPass->setToolTip(tr("Hide the suggestions of a new chart until you have coded it (Ctrl+Shift+R reveals)"));
+    a.blindPass->setToolTip(
+        tr("Hide the suggestions of a new chart until you have coded it (Ctrl+Shift+R reveals)"));
     a.reveal = make(tr("&Reveal suggestions"), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R)},
                     [this]() { revealSuggestions(); });
     a.help = make(tr("&Keyboard shortcuts"), {Qt::Key_F1}, [this]() { toggleShortcutHelp(); });
@@ -122,7 +137,8 @@ void MainWindow::buildMenus() {
     decide->addActions({a.addCode, a.moveUp, a.moveDown, a.removeCode});
 
     QMenu* chart = menuBar()->addMenu(tr("&Chart"));
-    chart->addActions({a.nextChart, a.previousChart, a.done, m_worklistDock->toggleViewAction(), a.byUncertainty});
+    chart->addActions(
+        {a.nextChart, a.previousChart, a.done, m_worklistDock->toggleViewAction(), a.byUncertainty});
     chart->addSeparator();
     chart->addActions({a.blindPass, a.reveal});
     chart->addSeparator();
@@ -135,7 +151,8 @@ void MainWindow::buildMenus() {
     help->addAction(tr("&About fusioncoder"), this, [this]() { showAbout(); });
 
     m_actionGroups = {
-        {tr("Decide (in the suggestion list)"), {a.accept, a.acceptNext, a.acceptAll, a.reject, a.next, a.previous}},
+        {tr("Decide (in the suggestion list)"),
+         {a.accept, a.acceptNext, a.acceptAll, a.reject, a.next, a.previous}},
         {tr("Edit the coded chart"), {a.undo, a.addCode, a.moveUp, a.moveDown, a.removeCode}},
         {tr("Charts"), {open, folder, paste, a.nextChart, a.previousChart, a.done, a.reveal}},
         {tr("Export"), {a.exportChart, a.import}},

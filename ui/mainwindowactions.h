@@ -8,7 +8,8 @@ class QAction;
 namespace fc::ui {
 
 struct MainWindow::Actions {
-    QAction *accept = nullptr, *reject = nullptr, *acceptNext = nullptr, *acceptAll = nullptr, *undo = nullptr;
+    QAction *accept = nullptr, *reject = nullptr, *acceptNext = nullptr, *acceptAll = nullptr,
+            *undo = nullptr;
     QAction *next = nullptr, *previous = nullptr, *addCode = nullptr, *removeCode = nullptr;
     QAction *moveUp = nullptr, *moveDown = nullptr, *nextChart = nullptr, *previousChart = nullptr;
     QAction *done = nullptr, *exportChart = nullptr, *import = nullptr, *filter = nullptr, *help = nullptr;

@@ -6,10 +6,10 @@
 #include "chartdecisions.h"
 #include "chartpanel.h"
 #include "codinglistmodel.h"
+#include "noteeditor.h"
 #include "suggestionfilterproxy.h"
 #include "suggestionpanel.h"
 #include "suggestiontablemodel.h"
-#include "noteeditor.h"
 
 #include <QSettings>
 #include <QStatusBar>
@@ -36,22 +36,25 @@ void MainWindow::decideCurrent(SuggestionStatus status, bool moveToNext) {
     const int viewRow = m_suggestions->view()->currentIndex().row();
     const QString code = m_suggestions->model()->suggestion(row).code;
     if (m_decisions->decide(row, status))
-        statusBar()->showMessage(
-            tr("%1 %2%3").arg(code, statusName(status), m_session->isSaving() ? QString() : tr(" (not saved)")), 4000);
+        statusBar()->showMessage(tr("%1 %2%3").arg(code, statusName(status),
+                                                   m_session->isSaving() ? QString() : tr(" (not saved)")),
+                                 4000);
     if (moveToNext) {
         // The row keeps its place in the sorted view; move one down.
         SuggestionTableModel* model = m_suggestions->model();
-        const QModelIndex now = m_suggestions->proxy()->mapFromSource(model->index(model->rowForCode(code), 0));
-        selectViewRow(std::min((now.isValid() ? now.row() : viewRow) + 1, m_suggestions->proxy()->rowCount() - 1));
+        const QModelIndex now =
+            m_suggestions->proxy()->mapFromSource(model->index(model->rowForCode(code), 0));
+        selectViewRow(
+            std::min((now.isValid() ? now.row() : viewRow) + 1, m_suggestions->proxy()->rowCount() - 1));
     }
 }
 
 int MainWindow::acceptAllAboveThreshold() {
     const int accepted = m_decisions->acceptAllAboveThreshold();
-    statusBar()->showMessage(accepted > 0 ? tr("Accepted %n code(s) above the threshold (Ctrl+Z undoes all)",
-                                               nullptr, accepted)
-                                          : tr("No undecided code scores at or above the threshold."),
-                             5000);
+    statusBar()->showMessage(
+        accepted > 0 ? tr("Accepted %n code(s) above the threshold (Ctrl+Z undoes all)", nullptr, accepted)
+                     : tr("No undecided code scores at or above the threshold."),
+        5000);
     return accepted;
 }
 
@@ -112,11 +115,12 @@ void MainWindow::revealSuggestions() {
         suggested += aboveThreshold ? 1 : 0;
         agreed += aboveThreshold && isCoded(s.status) ? 1 : 0;
     }
-    statusBar()->showMessage(tr("Blind pass: you coded %1; the model suggests %2 above the threshold; %3 in common.")
-                                 .arg(m_chart->model()->rowCount())
-                                 .arg(suggested)
-                                 .arg(agreed),
-                             15000);
+    statusBar()->showMessage(
+        tr("Blind pass: you coded %1; the model suggests %2 above the threshold; %3 in common.")
+            .arg(m_chart->model()->rowCount())
+            .arg(suggested)
+            .arg(agreed),
+        15000);
     updateEvidence();
     updateActions();
 }

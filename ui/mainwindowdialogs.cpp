@@ -3,13 +3,13 @@
 #include "mainwindow.h"
 
 #include "aboutbox.h"
+#include "chartdecisions.h"
 #include "codecatalog.h"
 #include "codesearchdialog.h"
 #include "exportdialog.h"
 #include "passphrasedialog.h"
 #include "settingsdialog.h"
 #include "shortcutoverlay.h"
-#include "chartdecisions.h"
 #include "suggestionpanel.h"
 #include "suggestiontablemodel.h"
 
@@ -75,9 +75,10 @@ bool MainWindow::importDecisions(const QString& path, QString* error) {
                        "evidence offsets do not apply here.")
                         .arg(QFileInfo(path).fileName()));
     m_decisions->importChart(chart, QFileInfo(path).fileName());
-    statusBar()->showMessage(tr("Imported %n code(s) from %1", nullptr, static_cast<int>(chart.entries.size()))
-                                 .arg(QFileInfo(path).fileName()),
-                             6000);
+    statusBar()->showMessage(
+        tr("Imported %n code(s) from %1", nullptr, static_cast<int>(chart.entries.size()))
+            .arg(QFileInfo(path).fileName()),
+        6000);
     return true;
 }
 
@@ -105,8 +106,8 @@ SettingsDialog* MainWindow::openSettingsDialog() {
             m_suggestions->setThreshold(m_suggestions->modelThreshold());
         if (settings.databasePath != old.databasePath && !settings.databasePath.isEmpty()) {
             QString error;
-            if (unlockDatabase(settings.databasePath, false, passphraseDialogPrompt(this, settings.databasePath),
-                               &error))
+            if (unlockDatabase(settings.databasePath, false,
+                               passphraseDialogPrompt(this, settings.databasePath), &error))
                 openDatabase(settings.databasePath);
             else
                 disableSaving(error);
@@ -121,8 +122,8 @@ void MainWindow::toggleShortcutHelp() {
 }
 
 void MainWindow::openNoteDialog() {
-    auto* dialog =
-        new QFileDialog(this, tr("Open note"), QString(), tr("Notes (*.txt *.text *.note *.pdf);;All files (*)"));
+    auto* dialog = new QFileDialog(this, tr("Open note"), QString(),
+                                   tr("Notes (*.txt *.text *.note *.pdf);;All files (*)"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setFileMode(QFileDialog::ExistingFile);
     connect(dialog, &QFileDialog::fileSelected, this, [this](const QString& path) { openPaths({path}); });

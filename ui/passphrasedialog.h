@@ -40,7 +40,6 @@ private:
     QDialogButtonBox* m_buttons = nullptr;
 };
 
-
 // The interactive prompt: a modal PassphraseDialog for the database at `path`.
 PassphrasePrompt passphraseDialogPrompt(QWidget* parent, const QString& path);
 

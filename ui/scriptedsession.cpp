@@ -57,6 +57,10 @@ void ScriptedSession::onAnalysisFinished(bool ok, const QString& error) {
 void ScriptedSession::applySelectionAndCapture() {
     if (m_done)
         return;
+    // The documented switches select and accept suggestions with their evidence shown (interfaces.md): a
+    // blind first pass left on in the settings does not hide them from a scripted run.
+    if (!m_options.accept.isEmpty() || !m_options.selectCode.isEmpty())
+        m_window->revealSuggestions();
     for (const QString& code : m_options.accept) {
         if (m_window->selectCode(code))
             m_window->acceptCurrent();

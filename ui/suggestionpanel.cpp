@@ -38,7 +38,8 @@ SuggestionPanel::SuggestionPanel(QWidget* parent) : QWidget(parent) {
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(SuggestionTableModel::ConfidenceColumn, Qt::DescendingOrder);
-    m_table->setItemDelegateForColumn(SuggestionTableModel::ConfidenceColumn, new ConfidenceDelegate(m_table));
+    m_table->setItemDelegateForColumn(SuggestionTableModel::ConfidenceColumn,
+                                      new ConfidenceDelegate(m_table));
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 10);
     m_table->setWordWrap(false);
@@ -68,7 +69,8 @@ SuggestionPanel::SuggestionPanel(QWidget* parent) : QWidget(parent) {
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &SuggestionFilterProxy::setFilterText);
     m_show = new QComboBox(this);
     m_show->setAccessibleName(tr("Which suggestions to show"));
-    m_show->addItem(tr("Above threshold + uncertain"), static_cast<int>(SuggestionFilterProxy::Show::Suggested));
+    m_show->addItem(tr("Above threshold + uncertain"),
+                    static_cast<int>(SuggestionFilterProxy::Show::Suggested));
     m_show->addItem(tr("All codes"), static_cast<int>(SuggestionFilterProxy::Show::All));
     m_show->addItem(tr("Decided only"), static_cast<int>(SuggestionFilterProxy::Show::Decided));
     connect(m_show, &QComboBox::currentIndexChanged, this, [this]() {
@@ -120,8 +122,8 @@ SuggestionPanel::SuggestionPanel(QWidget* parent) : QWidget(parent) {
     connect(m_reject, &QPushButton::clicked, this, &SuggestionPanel::rejectRequested);
     auto* add = new QPushButton(tr("Add code… (Ctrl+K)"), this);
     connect(add, &QPushButton::clicked, this, &SuggestionPanel::addCodeRequested);
-    auto* hint = new QLabel(tr("Enter = accept and next · Shift+A = accept all above threshold · F1 = all keys"),
-                            this);
+    auto* hint = new QLabel(
+        tr("Enter = accept and next · Shift+A = accept all above threshold · F1 = all keys"), this);
     hint->setEnabled(false);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_accept);
@@ -129,10 +131,11 @@ SuggestionPanel::SuggestionPanel(QWidget* parent) : QWidget(parent) {
     buttons->addWidget(add);
     buttons->addWidget(hint, 1);
 
-    m_blindNote = new QLabel(tr("<b>Blind first pass.</b> Code the chart from the note first: Add code (Ctrl+K) "
-                                "puts codes on the coded chart. Then reveal the model's suggestions "
-                                "(Ctrl+Shift+R) to compare."),
-                             this);
+    m_blindNote =
+        new QLabel(tr("<b>Blind first pass.</b> Code the chart from the note first: Add code (Ctrl+K) "
+                      "puts codes on the coded chart. Then reveal the model's suggestions "
+                      "(Ctrl+Shift+R) to compare."),
+                   this);
     m_blindNote->setWordWrap(true);
     m_blindNote->setAlignment(Qt::AlignCenter);
     m_blindNote->hide();
@@ -164,7 +167,8 @@ void SuggestionPanel::sizeColumns() {
         int width = 0;
         for (const QString& text : texts)
             width = std::max(width, metrics.horizontalAdvance(text));
-        header->resizeSection(column, width + 2 * m_table->style()->pixelMetric(QStyle::PM_FocusFrameHMargin) + 16);
+        header->resizeSection(column,
+                              width + 2 * m_table->style()->pixelMetric(QStyle::PM_FocusFrameHMargin) + 16);
     }
 }
 

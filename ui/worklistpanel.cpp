@@ -13,7 +13,8 @@ namespace fc::ui {
 
 namespace {
 // Values computed for `paths` (the order when a job started), in the order of the rows now.
-template <typename List> List inCurrentOrder(const QStringList& paths, const List& values, const QStringList& now) {
+template <typename List>
+List inCurrentOrder(const QStringList& paths, const List& values, const QStringList& now) {
     List ordered;
     for (const QString& path : now) {
         const qsizetype at = paths.indexOf(path);
@@ -33,7 +34,8 @@ WorklistPanel::WorklistPanel(QWidget* parent) : QWidget(parent) {
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setSectionResizeMode(WorklistModel::ChartColumn, QHeaderView::Stretch);
-    m_view->horizontalHeader()->setSectionResizeMode(WorklistModel::StatusColumn, QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setSectionResizeMode(WorklistModel::StatusColumn,
+                                                     QHeaderView::ResizeToContents);
     connect(m_view, &QTableView::activated, this,
             [this](const QModelIndex& index) { Q_EMIT chartActivated(index.row()); });
     m_summary = new QLabel(this);
@@ -51,15 +53,17 @@ bool WorklistPanel::setFolder(const QString& directory, std::function<QHash<QStr
     const QStringList paths = m_model->paths();
     const QString folder = m_model->folder();
     auto* watcher = new QFutureWatcher<QStringList>(this);
-    connect(watcher, &QFutureWatcher<QStringList>::finished, this, [this, watcher, folder, paths, statuses]() {
-        const QStringList keys = watcher->result();
-        watcher->deleteLater();
-        if (folder != m_model->folder())
-            return; // another folder was opened meanwhile
-        m_model->setKeys(inCurrentOrder(paths, keys, m_model->paths()), statuses ? statuses() : QHash<QString, QString>());
-        updateSummary();
-        Q_EMIT keysLoaded();
-    });
+    connect(watcher, &QFutureWatcher<QStringList>::finished, this,
+            [this, watcher, folder, paths, statuses]() {
+                const QStringList keys = watcher->result();
+                watcher->deleteLater();
+                if (folder != m_model->folder())
+                    return; // another folder was opened meanwhile
+                m_model->setKeys(inCurrentOrder(paths, keys, m_model->paths()),
+                                 statuses ? statuses() : QHash<QString, QString>());
+                updateSummary();
+                Q_EMIT keysLoaded();
+            });
     watcher->setFuture(QtConcurrent::run([paths]() {
         QStringList keys;
         for (const QString& path : paths)

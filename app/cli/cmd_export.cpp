@@ -6,6 +6,7 @@
 
 #include "codecatalog.h"
 #include "databasepassphrase.h"
+#include "chartstorage.h"
 #include "exportservice.h"
 
 #include "fc/storage/database.h"

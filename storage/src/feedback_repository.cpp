@@ -27,7 +27,8 @@ std::map<std::string, std::int64_t> FeedbackRepository::decisionCountsByKind() {
 }
 
 std::vector<DecisionOutcome> FeedbackRepository::outcomesByNoteAndCode() {
-    detail::Statement select(m_db, "SELECT note_id, code, kind, score FROM decisions ORDER BY note_id, code, id");
+    detail::Statement select(m_db,
+                             "SELECT note_id, code, kind, score FROM decisions ORDER BY note_id, code, id");
     std::vector<DecisionOutcome> outcomes;
     while (select.step()) {
         DecisionOutcome outcome;

@@ -4,6 +4,7 @@
 // model libraries load), so the cases are few; the formats themselves are tested in depth by tst_export.
 #include "../support/cli_run.h"
 #include "codecatalog.h"
+#include "chartstorage.h"
 #include "exportservice.h"
 
 #include "fc/storage/database.h"

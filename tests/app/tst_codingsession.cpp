@@ -5,6 +5,7 @@
 #include "codingsession.h"
 
 #include "codecatalog.h"
+#include "decisionservice.h"
 #include "modelmanager.h"
 
 #include "fc/model/modelfiles.h"
@@ -70,6 +71,7 @@ private Q_SLOTS:
     void damagedActiveVersionFallsBack();
     void undoRestoresAndStores();
     void rollbackUsesTheSwapPath();
+    void oneActionIsOneTransaction();
 
 private:
     qint64 registerVersion(const QString& database, const QString& name, const std::string& version,
@@ -222,6 +224,29 @@ void TstCodingSession::rollbackUsesTheSwapPath() {
     QCOMPARE(waitForModel(session, changed, failed).info.version, std::string("parent-1"));
     QCOMPARE(session.activeVersion()->id, parent);
     QCOMPARE(session.modelVersions().size(), std::size_t{2});
+}
+
+// Accept-all stores its decisions together or not at all: a decision the schema refuses (POA "X") rolls back
+// the others of the same action.
+void TstCodingSession::oneActionIsOneTransaction() {
+    const QString database = m_dir.filePath(QStringLiteral("atomic.sqlite"));
+    DecisionService service(database);
+    QVERIFY(service.openNote(kNote, QStringLiteral("test")) > 0);
+    QSignalSpy failed(&service, &DecisionService::failed);
+    std::vector<storage::DecisionRecord> decisions(3);
+    const char* codes[] = {"I10", "R50.9", "R10.9"};
+    for (std::size_t i = 0; i < decisions.size(); ++i) {
+        decisions[i].code = codes[i];
+        decisions[i].system = "icd-10-cm";
+        decisions[i].kind = storage::DecisionKind::Accepted;
+    }
+    decisions[2].poa = "X";
+    QVERIFY(!service.decideAll(decisions));
+    QCOMPARE(failed.count(), 1);
+    QCOMPARE(service.decisionCount(), std::int64_t{0});
+    decisions[2].poa = "Y";
+    QVERIFY(service.decideAll(decisions));
+    QCOMPARE(service.decisionCount(), std::int64_t{3});
 }
 
 QTEST_GUILESS_MAIN(TstCodingSession)

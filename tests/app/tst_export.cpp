@@ -1,6 +1,7 @@
 // Export formats (CSV, JSON, FHIR Bundle and Claim) field by field, exact round trips, import errors, the
 // validity checks, and building a chart from stored decisions.
 #include "codecatalog.h"
+#include "chartstorage.h"
 #include "exportservice.h"
 
 #include "fc/storage/database.h"

@@ -4,9 +4,9 @@
 // learn-dialog.png and insights-dialog.png.
 #include "../support/screenshot.h"
 #include "../support/tiny_fusion.h"
+#include "codingsession.h"
 #include "insightsdialog.h"
 #include "learndialog.h"
-#include "codingsession.h"
 
 #include "fc/model/dataset.h"
 #include "fc/model/training.h"

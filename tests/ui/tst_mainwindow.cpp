@@ -2,9 +2,9 @@
 // keyboard decisions stored in a temporary database and restored when the same note is reopened.
 #include "banner.h"
 #include "catalogsearchmodel.h"
+#include "chartpanel.h"
 #include "codesearchdialog.h"
 #include "codinglistmodel.h"
-#include "chartpanel.h"
 #include "evidencepanel.h"
 #include "notepane.h"
 #include "suggestionpanel.h"
@@ -30,12 +30,12 @@
 #include "fc/model/modelfiles.h"
 
 #include <QImage>
-#include <QStatusBar>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLineEdit>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -129,6 +129,7 @@ private Q_SLOTS:
     void activationReanalysesAndSurvivesRestart();
     void blindFirstPassHidesThenCompares();
     void worklistOrdersByUncertainty();
+    void settingsSwapTheModelLive();
 
 private:
     QString loadModel(MainWindow& window); // empty on success, else the error
@@ -522,7 +523,8 @@ void TstMainWindow::worklistStatusesAreStored() {
         QCOMPARE(worklist->status(0), fc::ui::ChartStatus::InProgress);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QTest::keyClick(window.suggestionPanel()->view(), Qt::Key_D, Qt::ControlModifier); // done and next chart
+        QTest::keyClick(window.suggestionPanel()->view(), Qt::Key_D,
+                        Qt::ControlModifier); // done and next chart
         QVERIFY(finished.wait(30000));
         QCOMPARE(worklist->status(0), fc::ui::ChartStatus::Done);
         QCOMPARE(worklist->status(1), fc::ui::ChartStatus::InProgress);
@@ -578,11 +580,14 @@ void TstMainWindow::codedChartColumnsReadable() {
     bold.setBold(true);
     const QFontMetrics metrics(bold);
     for (int row = 0; row < chart->model()->rowCount(); ++row) {
-        for (const int column : {int(fc::ui::CodingListModel::SequenceColumn), int(fc::ui::CodingListModel::RoleColumn),
-                                 int(fc::ui::CodingListModel::CodeColumn)}) {
+        for (const int column :
+             {int(fc::ui::CodingListModel::SequenceColumn), int(fc::ui::CodingListModel::RoleColumn),
+              int(fc::ui::CodingListModel::CodeColumn)}) {
             const QString text = chart->model()->index(row, column).data().toString();
             QVERIFY2(chart->columnWidth(column) > metrics.horizontalAdvance(text) + 6,
-                     qPrintable(QStringLiteral("%1 (%2 px) in %3 px").arg(text).arg(metrics.horizontalAdvance(text))
+                     qPrintable(QStringLiteral("%1 (%2 px) in %3 px")
+                                    .arg(text)
+                                    .arg(metrics.horizontalAdvance(text))
                                     .arg(chart->columnWidth(column))));
         }
     }
@@ -631,7 +636,8 @@ void TstMainWindow::activationReanalysesAndSurvivesRestart() {
         config.options.heads = 2;
         config.options.ffnDim = 16;
         config.options.maxTokens = 64;
-        fc::createModel(config, {"dolor", "fiebre"}, 11, m_dir.filePath(QStringLiteral("tuned.staging")).toStdString());
+        fc::createModel(config, {"dolor", "fiebre"}, 11,
+                        m_dir.filePath(QStringLiteral("tuned.staging")).toStdString());
         fc::storage::Database db(database.toStdString());
         fc::storage::ModelVersionRecord record;
         record.name = "tuned";
@@ -657,8 +663,11 @@ void TstMainWindow::activationReanalysesAndSurvivesRestart() {
         for (fc::ui::Banner* banner : window.findChildren<fc::ui::Banner*>())
             QVERIFY(!banner->message().contains(QStringLiteral("Placeholder"))); // not a placeholder
         QCOMPARE(statusOf(window.suggestionPanel()->view(),
-                          window.suggestionPanel()->proxy()->mapFromSource(window.suggestionPanel()->model()->index(
-                              window.suggestionPanel()->model()->rowForCode(QStringLiteral("R50.9")), 0)).row()),
+                          window.suggestionPanel()
+                              ->proxy()
+                              ->mapFromSource(window.suggestionPanel()->model()->index(
+                                  window.suggestionPanel()->model()->rowForCode(QStringLiteral("R50.9")), 0))
+                              .row()),
                  QStringLiteral("accepted"));
     } // quit
     MainWindow again;
@@ -697,7 +706,8 @@ void TstMainWindow::worklistOrdersByUncertainty() {
     for (const QString& name : {QStringLiteral("a.txt"), QStringLiteral("b.txt"), QStringLiteral("c.txt")}) {
         QFile file(folder.filePath(name));
         QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(name == QLatin1String("b.txt") ? "fiebre dolor abdominal" : "hipertensión arterial y náuseas");
+        file.write(name == QLatin1String("b.txt") ? "fiebre dolor abdominal"
+                                                  : "hipertensión arterial y náuseas");
     }
     MainWindow window;
     window.show();
@@ -711,9 +721,41 @@ void TstMainWindow::worklistOrdersByUncertainty() {
     for (int row = 1; row < worklist->rowCount(); ++row)
         QVERIFY(worklist->margin(row - 1) <= worklist->margin(row));
     // The chart shown keeps being the current one after the reorder.
-    QCOMPARE(worklist->path(window.worklistPanel()->view()->currentIndex().row()), folder.filePath(QStringLiteral("a.txt")));
+    QCOMPARE(worklist->path(window.worklistPanel()->view()->currentIndex().row()),
+             folder.filePath(QStringLiteral("a.txt")));
     worklist->setUncertaintyOrder(false);
     QCOMPARE(QFileInfo(worklist->path(0)).fileName(), QStringLiteral("a.txt"));
+}
+
+// Settings -> a different model: the same swap path as activation (no restart), and the note is analysed again.
+void TstMainWindow::settingsSwapTheModelLive() {
+    fc::ModelConfig config;
+    config.name = "UI test model, other";
+    config.version = "test-3";
+    config.threshold = 0.0003f;
+    config.labels = m_labels;
+    config.options.embeddingDim = 8;
+    config.options.filterSizes = {3, 5};
+    config.options.filterMaps = 4;
+    config.options.heads = 2;
+    config.options.ffnDim = 16;
+    config.options.maxTokens = 64;
+    const QString other = m_dir.filePath(QStringLiteral("other-model"));
+    fc::createModel(config, {"dolor", "fiebre"}, 5, other.toStdString());
+    MainWindow window;
+    window.show();
+    QCOMPARE(loadModel(window), QString());
+    QVERIFY(analyse(window, kNote));
+    QSignalSpy loaded(&window, &MainWindow::modelLoadFinished);
+    QSignalSpy reanalysed(&window, &MainWindow::analysisFinished);
+    fc::ui::AppSettings settings;
+    settings.model = other;
+    settings.threads = 1;
+    window.applySettings(settings);
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+    QVERIFY(loaded.first().at(0).toBool());
+    QCOMPARE(window.session()->liveModel().info.version, std::string("test-3"));
+    QTRY_COMPARE_WITH_TIMEOUT(reanalysed.count(), 1, 30000);
 }
 
 QTEST_MAIN(TstMainWindow)

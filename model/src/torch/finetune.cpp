@@ -104,7 +104,6 @@ void addToNeighbourIndex(const std::vector<ReviewedNote>& notes, const std::stri
     index.save(to);
 }
 
-
 // The label space after label extension: the network's labels and their indexes.
 struct LabelSpace {
     std::set<std::string> baseLabels;
@@ -131,7 +130,8 @@ LabelSpace extendLabelSpace(std::unique_ptr<net::Network>& network, const ModelC
                  std::to_string(space.baseLabels.size()) + " labels" +
                  (options.extendLabels ? ": added as new labels" : ": ignored (label extension off)"));
     if (options.extendLabels && !outside.empty()) {
-        auto extended = finetune::extendLabels(*network, result.outsideCodes, vocabulary, options.descriptions);
+        auto extended =
+            finetune::extendLabels(*network, result.outsideCodes, vocabulary, options.descriptions);
         network = std::move(extended.network);
         result.labelsAdded = result.outsideCodes;
         result.labelsWithoutDescription = extended.withoutDescription;
@@ -185,12 +185,14 @@ struct ReplaySet {
 };
 
 // Step 3: replay notes of the original training data (every label they use is known).
-ReplaySet replayExamples(const FineTuneOptions& options, const LabelSpace& labels, const Vocabulary& vocabulary,
-                         std::int64_t maxTokens, const FineTuneCallbacks& callbacks) {
+ReplaySet replayExamples(const FineTuneOptions& options, const LabelSpace& labels,
+                         const Vocabulary& vocabulary, std::int64_t maxTokens,
+                         const FineTuneCallbacks& callbacks) {
     ReplaySet replay;
     if (options.replayPath.empty()) {
-        note(callbacks, "no replay data: only the judged labels of reviewed notes are trained (the others are "
-                        "masked, so the model keeps its other scores as far as shared weights allow)");
+        note(callbacks,
+             "no replay data: only the judged labels of reviewed notes are trained (the others are "
+             "masked, so the model keeps its other scores as far as shared weights allow)");
         return replay;
     }
     for (const Document& doc : loadDataset(options.replayPath)) {
@@ -266,7 +268,8 @@ Batch makeBatch(const std::vector<std::size_t>& order, std::size_t first, std::s
     for (std::size_t i = 0; i < count; ++i)
         longest = std::max(longest, example(order[first + i]).ids.size());
     Batch batch;
-    batch.ids = torch::zeros({static_cast<std::int64_t>(count), static_cast<std::int64_t>(longest)}, torch::kInt64);
+    batch.ids =
+        torch::zeros({static_cast<std::int64_t>(count), static_cast<std::int64_t>(longest)}, torch::kInt64);
     batch.targets = torch::zeros({static_cast<std::int64_t>(count), labelCount});
     batch.mask = torch::zeros({static_cast<std::int64_t>(count), labelCount});
     auto* idData = batch.ids.data_ptr<std::int64_t>();
@@ -292,12 +295,14 @@ Batch makeBatch(const std::vector<std::size_t>& order, std::size_t first, std::s
 }
 
 // Step 5: the fine-tuned model directory (name, version, threshold of the base; a grown neighbour index).
-void writeFineTunedModel(ModelConfig config, const ModelConfig& baseConfig, const std::vector<ReviewedNote>& notes,
-                         const FineTuneOptions& options, const Vocabulary& vocabulary, net::Network& network,
-                         const std::string& outDir, FineTuneResult& result, const FineTuneCallbacks& callbacks) {
+void writeFineTunedModel(ModelConfig config, const ModelConfig& baseConfig,
+                         const std::vector<ReviewedNote>& notes, const FineTuneOptions& options,
+                         const Vocabulary& vocabulary, net::Network& network, const std::string& outDir,
+                         FineTuneResult& result, const FineTuneCallbacks& callbacks) {
     network.module().eval();
     config.name = options.modelName.empty() ? baseConfig.name + " fine-tuned" : options.modelName;
-    config.version = options.modelVersion.empty() ? baseConfig.version + "+ft" + utcStamp() : options.modelVersion;
+    config.version =
+        options.modelVersion.empty() ? baseConfig.version + "+ft" + utcStamp() : options.modelVersion;
     config.placeholder = false;
     config.threshold = baseConfig.threshold;
     // A grown neighbour index is written beside outDir first; writeModelDirectory copies it in atomically.
@@ -326,9 +331,12 @@ FineTuneResult fineTune(const std::string& baseModelDir, const std::vector<Revie
                         const FineTuneCallbacks& callbacks) {
     validate(options);
     const auto start = Clock::now();
-    const auto elapsedSeconds = [&start]() { return std::chrono::duration<double>(Clock::now() - start).count(); };
-    const int threads = options.threads > 0 ? options.threads
-                                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const auto elapsedSeconds = [&start]() {
+        return std::chrono::duration<double>(Clock::now() - start).count();
+    };
+    const int threads = options.threads > 0
+                            ? options.threads
+                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     torch::set_num_threads(threads);
     // Every random draw of the run (label extension, dropout) follows the seed: same notes, same model.
     torch::manual_seed(options.seed);
@@ -338,23 +346,25 @@ FineTuneResult fineTune(const std::string& baseModelDir, const std::vector<Revie
     const Vocabulary vocabulary = Vocabulary::load((fs::path(baseModelDir) / "vocab.txt").string());
     std::unique_ptr<net::Network> network = net::loadNetwork(baseModelDir, baseConfig);
 
-    const LabelSpace labels = extendLabelSpace(network, baseConfig, notes, options, vocabulary, result, callbacks);
+    const LabelSpace labels =
+        extendLabelSpace(network, baseConfig, notes, options, vocabulary, result, callbacks);
     const ModelConfig config = network->config();
     const std::int64_t maxTokens = config.options.maxTokens;
     const std::vector<Example> reviewed =
         reviewedExamples(notes, labels, vocabulary, maxTokens, result, callbacks);
     const ReplaySet replay = replayExamples(options, labels, vocabulary, maxTokens, callbacks);
-    const std::size_t replayPerEpoch =
-        std::min(replay.examples.size(), static_cast<std::size_t>(std::llround(
-                                             options.replayRatio * static_cast<double>(reviewed.size()))));
+    const std::size_t replayPerEpoch = std::min(
+        replay.examples.size(),
+        static_cast<std::size_t>(std::llround(options.replayRatio * static_cast<double>(reviewed.size()))));
     result.replayUsed = replayPerEpoch > 0;
     result.replayExamples = replayPerEpoch;
     // Replay notes know the base labels and every added label their data uses somewhere (finetune.h).
     std::vector<float> replayMask(config.labels.size(), 0.0f);
     for (std::size_t i = 0; i < config.labels.size(); ++i)
-        replayMask[i] = labels.baseLabels.count(config.labels[i]) != 0 || replay.codes.count(config.labels[i]) != 0
-                            ? 1.0f
-                            : 0.0f;
+        replayMask[i] =
+            labels.baseLabels.count(config.labels[i]) != 0 || replay.codes.count(config.labels[i]) != 0
+                ? 1.0f
+                : 0.0f;
 
     // Step 4: epochs of masked-loss Adam steps.
     std::vector<torch::Tensor> trainable;
@@ -384,8 +394,9 @@ FineTuneResult fineTune(const std::string& baseModelDir, const std::vector<Revie
             auto loss = finetune::maskedBce(network->forward(batch.ids).logits, batch.targets, batch.mask);
             const double value = loss.item<double>();
             if (!std::isfinite(value))
-                throw std::runtime_error("the fine-tuning loss became " + std::to_string(value) + " in epoch " +
-                                         std::to_string(epoch) + " (learning rate too high?); nothing was written");
+                throw std::runtime_error("the fine-tuning loss became " + std::to_string(value) +
+                                         " in epoch " + std::to_string(epoch) +
+                                         " (learning rate too high?); nothing was written");
             optimizer.zero_grad();
             loss.backward();
             optimizer.step();
@@ -400,16 +411,16 @@ FineTuneResult fineTune(const std::string& baseModelDir, const std::vector<Revie
                 p.examplesDone = first + count;
                 p.examples = perEpoch;
                 p.loss = lossSum / static_cast<double>(batches);
-                p.fraction =
-                    static_cast<double>(batchesDone) / static_cast<double>(std::max<std::size_t>(totalBatches, 1));
+                p.fraction = static_cast<double>(batchesDone) /
+                             static_cast<double>(std::max<std::size_t>(totalBatches, 1));
                 p.etaSeconds = elapsedSeconds() / static_cast<double>(batchesDone) *
                                static_cast<double>(totalBatches - batchesDone);
                 callbacks.progress(p);
             }
         }
         result.epochLoss.push_back(lossSum / static_cast<double>(std::max<std::size_t>(batches, 1)));
-        note(callbacks,
-             "epoch " + std::to_string(epoch) + ": mean masked loss " + std::to_string(result.epochLoss.back()));
+        note(callbacks, "epoch " + std::to_string(epoch) + ": mean masked loss " +
+                            std::to_string(result.epochLoss.back()));
     }
 
     writeFineTunedModel(config, baseConfig, notes, options, vocabulary, *network, outDir, result, callbacks);

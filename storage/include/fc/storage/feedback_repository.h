@@ -22,8 +22,8 @@ struct DecisionOutcome {
 class FeedbackRepository {
 public:
     explicit FeedbackRepository(Database& db) : m_db(db) {}
-    std::vector<std::int64_t> decidedNoteIds();                // notes with at least one decision, ascending
-    std::int64_t decidedNoteCount();                           // how many such notes
+    std::vector<std::int64_t> decidedNoteIds();                 // notes with at least one decision, ascending
+    std::int64_t decidedNoteCount();                            // how many such notes
     std::map<std::string, std::int64_t> decisionCountsByKind(); // "accepted" -> n, ... (kinds that occur)
     // Every decision, ordered by note, then code, then oldest first.
     std::vector<DecisionOutcome> outcomesByNoteAndCode();
