@@ -8,6 +8,7 @@
 
 #include "atomic_file.h"
 #include "torch/checkpoint.h"
+#include "torch/evidence_attention_loss.h"
 #include "torch/label_init.h"
 #include "torch/network.h"
 #include "torch/trainer_data.h"
@@ -89,6 +90,8 @@ void validate(const TrainOptions& o) {
         throw InputError("description init needs code descriptions (a `code<TAB>description` file)");
     if (o.warmupEpochs < 0)
         throw InputError("warm-up epochs must be >= 0");
+    if (!(o.evidenceAttentionWeight >= 0.0)) // issue #13
+        throw InputError("evidence attention weight must be >= 0");
     if (o.retrievalPrior < 0 || o.retrievalPrior > 10000)
         throw InputError("retrieval prior neighbours must be in 0..10000");
 }
@@ -179,7 +182,8 @@ Json trajectoryOptions(const TrainOptions& o) {
             {"description_init", o.descriptionInit},
             {"frequency_bias", o.frequencyBias},
             {"warmup_epochs", o.warmupEpochs},
-            {"retrieval_prior", o.retrievalPrior}};
+            {"retrieval_prior", o.retrievalPrior},
+            {"evidence_attention_weight", o.evidenceAttentionWeight}};
 }
 
 void writeTextAtomically(const std::string& path, const std::string& text) {
@@ -351,6 +355,7 @@ TrainResult train(const TrainOptions& requested, const std::vector<Document>& tr
         options.fineTuneEmbeddings = saved.at("fine_tune_embeddings").get<bool>();
         options.warmupEpochs = saved.value("warmup_epochs", 0);
         options.retrievalPrior = saved.value("retrieval_prior", 0);
+        options.evidenceAttentionWeight = saved.value("evidence_attention_weight", 0.0); // issue #13
         prepared.config = configFromJson(stateMeta.at("config"));
         prepared.vocabulary = stateMeta.at("vocabulary").get<std::vector<std::string>>();
         prepared.config.vocabularySize = static_cast<std::int64_t>(prepared.vocabulary.size());
@@ -504,6 +509,17 @@ TrainResult train(const TrainOptions& requested, const std::vector<Document>& tr
     for (const auto& n : devNotes)
         devGold.push_back(n.gold);
 
+    // issue #13: evidence-supervised label attention (torch/evidence_attention_loss.h); off at weight 0
+    const auto evidenceTargets =
+        options.evidenceAttentionWeight > 0.0
+            ? trainer::evidencePositions(trainSet, trainData.notes, config.labels,
+                                         network->geometry().tokensPerPosition, maxTokens)
+            : std::vector<trainer::NoteEvidence>();
+    if (options.evidenceAttentionWeight > 0.0)
+        note(callbacks,
+             "evidence attention loss: " + std::to_string(trainer::evidencePairCount(evidenceTargets)) +
+                 " (note, code) pairs with evidence");
+
     for (int epoch = firstEpoch; epoch <= options.maxEpochs; ++epoch) {
         const auto epochStart = Clock::now();
         std::vector<std::size_t> order(trainData.notes.size());
@@ -535,6 +551,10 @@ TrainResult train(const TrainOptions& requested, const std::vector<Document>& tr
                             : torch::nn::functional::binary_cross_entropy_with_logits(out.logits, targets);
             if (!descriptions.empty())
                 loss = loss + network->descriptionLoss(targets, descriptions);
+            if (!evidenceTargets.empty()) // issue #13
+                loss = loss + options.evidenceAttentionWeight *
+                                  trainer::evidenceAttentionBatchLoss(out.attention, evidenceTargets, order,
+                                                                      first, count);
             if (!std::isfinite(loss.item<double>()))
                 throw std::runtime_error("the training loss became " + std::to_string(loss.item<double>()) +
                                          " in epoch " + std::to_string(epoch) + ", batch " +
