@@ -19,6 +19,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <array>
 #include <cstdio>
 #include <set>
 #include <unordered_map>
@@ -50,6 +52,10 @@ int runCombiner(const QStringList& arguments) {
          QStringLiteral("K")},
         {QStringLiteral("threads"), QStringLiteral("LibTorch threads (default: all cores)."),
          QStringLiteral("N")},
+        {QStringLiteral("drop"),
+         QStringLiteral("Comma-separated features to leave out (set to 0), for ablations: network, vote, "
+                        "lexicon, log_frequency, parent_score."),
+         QStringLiteral("NAMES")},
     });
     parseOrThrow(
         parser, arguments,
@@ -59,6 +65,16 @@ int runCombiner(const QStringList& arguments) {
     const QString model = modelDirectory(parser.value(QStringLiteral("model")));
     const QString data = requiredValue(parser, QStringLiteral("data"));
     const int folds = intValue(parser, QStringLiteral("folds"), 5, 2, 100);
+    std::array<bool, kCombinerFeatures> dropped{};
+    for (const QString& name :
+         parser.value(QStringLiteral("drop")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const auto& names = combinerFeatureNames();
+        const std::string wanted = name.trimmed().toStdString();
+        const auto it = std::find_if(names.begin(), names.end(), [&](const char* n) { return wanted == n; });
+        if (it == names.end())
+            throw UsageError(QStringLiteral("--drop: unknown feature '%1'").arg(name));
+        dropped[static_cast<std::size_t>(it - names.begin())] = true;
+    }
     const std::string directory = model.toStdString();
     const ModelConfig config = readModelConfig(directory);
     if (!config.retrieval.enabled())
@@ -120,6 +136,10 @@ int runCombiner(const QStringList& arguments) {
         const float* net = network.scores.row(d);
         rows[d] =
             combinerFeatures(config.labels, std::vector<float>(net, net + labels), vote, lexicon, frequency);
+        for (auto& row : rows[d])
+            for (std::size_t f = 0; f < kCombinerFeatures; ++f)
+                if (dropped[f])
+                    row[f] = 0.0f;
     }
 
     printProgress(
@@ -154,6 +174,7 @@ int runCombiner(const QStringList& arguments) {
     out["model"] = directory;
     out["documents"] = docs;
     out["folds"] = folds;
+    out["dropped"] = parser.value(QStringLiteral("drop")).toStdString();
     out["hand_set_mix"] = summary(mixed.metrics);
     out["network_only"] = summary(network.metrics);
     out["learned_combiner"] = summary(learned);
