@@ -52,6 +52,10 @@ int runCombiner(const QStringList& arguments) {
          QStringLiteral("K")},
         {QStringLiteral("threads"), QStringLiteral("LibTorch threads (default: all cores)."),
          QStringLiteral("N")},
+        {QStringLiteral("per-note"),
+         QStringLiteral(
+             "Also divide the network, vote and lexicon features by their largest value in the note, "
+             "so the combiner sees how a code compares with the note's other codes.")},
         {QStringLiteral("drop"),
          QStringLiteral("Comma-separated features to leave out (set to 0), for ablations: network, vote, "
                         "lexicon, log_frequency, parent_score."),
@@ -136,6 +140,15 @@ int runCombiner(const QStringList& arguments) {
         const float* net = network.scores.row(d);
         rows[d] =
             combinerFeatures(config.labels, std::vector<float>(net, net + labels), vote, lexicon, frequency);
+        if (parser.isSet(QStringLiteral("per-note")))
+            for (std::size_t f = 0; f < 3; ++f) { // network, vote, lexicon
+                float largest = 0.0f;
+                for (const auto& row : rows[d])
+                    largest = std::max(largest, row[f]);
+                if (largest > 0.0f)
+                    for (auto& row : rows[d])
+                        row[f] /= largest;
+            }
         for (auto& row : rows[d])
             for (std::size_t f = 0; f < kCombinerFeatures; ++f)
                 if (dropped[f])
@@ -175,6 +188,7 @@ int runCombiner(const QStringList& arguments) {
     out["documents"] = docs;
     out["folds"] = folds;
     out["dropped"] = parser.value(QStringLiteral("drop")).toStdString();
+    out["per_note"] = parser.isSet(QStringLiteral("per-note"));
     out["hand_set_mix"] = summary(mixed.metrics);
     out["network_only"] = summary(network.metrics);
     out["learned_combiner"] = summary(learned);
