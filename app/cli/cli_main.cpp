@@ -47,6 +47,8 @@ const Command kCommands[] = {
      fc::cli::runFineTune},
     {"review-sim", "Simulate a coder reviewing labelled notes, fine-tune on the reviews and gate the result.",
      fc::cli::runReviewSim},
+    {"combiner", "Cross-validate a learned combiner of network, vote, lexicon, frequency and parent scores.",
+     fc::cli::runCombiner},
 };
 
 void printUsage(std::FILE* out) {

@@ -51,6 +51,9 @@ int runEval(const QStringList& arguments) {
              "Score only the first max-tokens tokens of each note, as the authors' evaluation does "
              "(default: long notes are scored in windows, like predict).")},
         {QStringLiteral("no-evidence"), QStringLiteral("Skip the evidence metrics.")},
+        {QStringLiteral("network-only"),
+         QStringLiteral("The network's scores and attention alone, without the retrieval part (neighbour "
+                        "vote, description match and its mentions).")},
         {QStringLiteral("scores"),
          QStringLiteral("Also write every score: one line per document, id<TAB>code:score ... (all labels)."),
          QStringLiteral("FILE")},
@@ -61,7 +64,9 @@ int runEval(const QStringList& arguments) {
         parser, arguments,
         QStringLiteral("Scores every document of a dataset with a model and prints macro_auc, micro_auc, "
                        "macro_f1, macro_f1_per_code, micro_f1, p_at_5, p_at_8, p_at_15, map, n_docs, "
-                       "n_skipped (and evidence metrics when the data has evidence)."));
+                       "n_skipped (and evidence metrics when the data has evidence); for ICD-10 models also "
+                       "the official CodiEsp metrics codiesp_d_map, codiesp_p_map and, with evidence, "
+                       "codiesp_x_precision, codiesp_x_recall, codiesp_x_f1."));
     if (!parser.positionalArguments().isEmpty())
         throw UsageError(QStringLiteral("eval takes no positional arguments"));
     const QString data = requiredValue(parser, QStringLiteral("data"));
@@ -70,6 +75,7 @@ int runEval(const QStringList& arguments) {
     EvaluationOptions options;
     options.truncate = parser.isSet(QStringLiteral("truncate"));
     options.evidence = !parser.isSet(QStringLiteral("no-evidence"));
+    options.networkOnly = parser.isSet(QStringLiteral("network-only"));
     options.threads = intValue(parser, QStringLiteral("threads"), 0, 0, 256);
     if (parser.isSet(QStringLiteral("threshold")))
         options.threshold =

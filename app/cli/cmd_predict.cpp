@@ -27,6 +27,9 @@ int runPredict(const QStringList& arguments) {
         {QStringLiteral("json"), QStringLiteral("Print JSON (the only format; accepted for scripts).")},
         {QStringLiteral("threads"), QStringLiteral("LibTorch threads (default: all cores)."), QStringLiteral("N")},
         {QStringLiteral("no-evidence"), QStringLiteral("Skip evidence extraction.")},
+        {QStringLiteral("network-only"),
+         QStringLiteral("The network's scores and attention alone, without the retrieval part (neighbour "
+                        "vote, description match and its mentions).")},
     });
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("UTF-8 note file, or - for stdin."));
     parseOrThrow(parser, arguments, QStringLiteral("Suggests ICD codes for one note and prints them as JSON."));
@@ -43,6 +46,7 @@ int runPredict(const QStringList& arguments) {
 
     PredictOptions options;
     options.evidence = !parser.isSet(QStringLiteral("no-evidence"));
+    options.networkOnly = parser.isSet(QStringLiteral("network-only"));
     const Prediction prediction = engine->predict(text, options);
     if (prediction.insufficientText) // issue #14: no suggestions drawn from the codes' priors
         throw UsageError(QStringLiteral("%1: %2").arg(source, QString::fromUtf8(insufficientTextMessage())));
@@ -78,6 +82,9 @@ int runPredict(const QStringList& arguments) {
                 {QStringLiteral("end"), static_cast<qint64>(span.end)},
                 {QStringLiteral("text"), QString::fromStdString(encodeUtf8(codePoints.substr(begin, length)))},
                 {QStringLiteral("weight"), span.weight},
+                {QStringLiteral("source"), span.source == EvidenceSource::Mention
+                                               ? QStringLiteral("mention")
+                                               : QStringLiteral("attention")},
             });
         }
         const QString system = QString::fromStdString(systemOf.at(code.code));
@@ -94,7 +101,8 @@ int runPredict(const QStringList& arguments) {
         {QStringLiteral("model"),
          QJsonObject{{QStringLiteral("name"), QString::fromStdString(info.name)},
                      {QStringLiteral("version"), QString::fromStdString(info.version)},
-                     {QStringLiteral("placeholder"), info.placeholder}}},
+                     {QStringLiteral("placeholder"), info.placeholder},
+                     {QStringLiteral("network_only"), options.networkOnly}}},
         {QStringLiteral("tokens"), static_cast<qint64>(prediction.tokens)},
         {QStringLiteral("truncated"), prediction.truncated},
         {QStringLiteral("windows"), static_cast<qint64>(prediction.windows)},

@@ -70,6 +70,9 @@ int runPrepareCodiesp(const QStringList& arguments) {
          QStringLiteral("FILE")},
         {QStringLiteral("catalog"),
          QStringLiteral("Like --known-codes, with the bundled ICD-10-CM / ICD-10-PCS catalogs as the list.")},
+        {QStringLiteral("project-evidence"),
+         QStringLiteral("With --lang en: project the Spanish CodiEsp-X spans onto the English sentences that "
+                        "translate them (sentence alignment) and write them as evidence.")},
     });
     parseOrThrow(
         parser, arguments,
@@ -87,6 +90,9 @@ int runPrepareCodiesp(const QStringList& arguments) {
         options.language = CodiespLanguage::English;
     else
         throw UsageError(QStringLiteral("--lang must be en or es, got '%1'").arg(lang));
+    options.projectEnglishEvidence = parser.isSet(QStringLiteral("project-evidence")); // issue #13
+    if (options.projectEnglishEvidence && options.language != CodiespLanguage::English)
+        throw UsageError(QStringLiteral("--project-evidence needs --lang en (Spanish has its own offsets)"));
     const QString split = parser.value(QStringLiteral("split"));
     if (split == QLatin1String("all"))
         options.splits = {"train", "dev"};
@@ -151,6 +157,10 @@ int runPrepareCodiesp(const QStringList& arguments) {
         for (const std::string& example : report.mismatchExamples)
             printProgress(QStringLiteral("  mismatch: %1").arg(QString::fromStdString(example)));
     }
+    if (options.projectEnglishEvidence)
+        printProgress(QStringLiteral("evidence: %1 Spanish fragments projected onto English sentences, %2 "
+                                     "without an aligned English sentence")
+                          .arg(number(report.evidenceProjected), number(report.evidenceNotProjected)));
     if (options.isKnownCode) {
         printProgress(
             QStringLiteral("codes missing from the known-code list: %1 distinct (%2 assignments); "

@@ -19,5 +19,6 @@ int runRetrieval(const QStringList& arguments);
 int runBaseline(const QStringList& arguments);
 int runReviewSim(const QStringList& arguments);
 int runConvert(const QStringList& arguments);
+int runCombiner(const QStringList& arguments);
 
 } // namespace fc::cli

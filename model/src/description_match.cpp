@@ -105,7 +105,7 @@ std::vector<std::vector<EvidenceSpan>> DescriptionMatcher::mentions(const std::v
                     share += h[k].share;
             if (share >= minShare)
                 spans.push_back({tokens[h[first].token].begin, tokens[h[last].token].end,
-                                 static_cast<double>(std::min(share, 1.0f))});
+                                 static_cast<double>(std::min(share, 1.0f)), EvidenceSource::Mention});
             first = last + 1;
         }
         std::stable_sort(spans.begin(), spans.end(),

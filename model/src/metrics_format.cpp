@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace fc {
@@ -58,6 +59,21 @@ std::vector<Row> rows(const EvalMetrics& m) {
         result.push_back({"evidence_token_f1", m.evidence_token_f1, false});
     if (m.evidence_hit_at_1)
         result.push_back({"evidence_hit_at_1", m.evidence_hit_at_1, false});
+    // Added fields: printed only when computed, so existing outputs keep their shape.
+    const std::vector<std::pair<const char*, const std::optional<double>*>> optional = {
+        {"evidence_token_f1_attention", &m.evidence_token_f1_attention},
+        {"evidence_hit_at_1_attention", &m.evidence_hit_at_1_attention},
+        {"evidence_token_f1_mention", &m.evidence_token_f1_mention},
+        {"evidence_hit_at_1_mention", &m.evidence_hit_at_1_mention},
+        {"codiesp_d_map", &m.codiesp_d_map},
+        {"codiesp_p_map", &m.codiesp_p_map},
+        {"codiesp_x_precision", &m.codiesp_x_precision},
+        {"codiesp_x_recall", &m.codiesp_x_recall},
+        {"codiesp_x_f1", &m.codiesp_x_f1},
+    };
+    for (const auto& [name, value] : optional)
+        if (*value)
+            result.push_back({name, *value, false});
     return result;
 }
 

@@ -5,6 +5,7 @@
 #include "fc/model/prepare.h"
 
 #include "fc/model/errors.h"
+#include "fc/model/sentence_alignment.h"
 #include "fc/model/unicode.h"
 
 #include <algorithm>
@@ -250,6 +251,42 @@ void attachEvidence(Document& document, const std::u32string& text, const std::v
     }
 }
 
+// English with projectEnglishEvidence: the X fragments of the Spanish original, projected onto the English
+// sentences aligned with the Spanish sentences they fall in (sentence_alignment.h).
+void attachProjectedEvidence(Document& document, const fs::path& spanishFile,
+                             const std::vector<EvidenceRow>& rows, const fs::path& tsv, CodeMapper& mapper,
+                             CodiespReport& report) {
+    const std::u32string spanish = decodeUtf8(readTextFile(spanishFile));
+    const std::u32string english = decodeUtf8(document.text);
+    std::vector<std::string> codes;
+    std::vector<SentenceSpan> fragments;
+    for (const EvidenceRow& row : rows) {
+        const std::string code = mapper.map(row.code, row.isDiagnosis);
+        for (const auto& [begin, end] :
+             parseOffsets(row.offsets, tsv.string() + ":" + std::to_string(row.line))) {
+            if (begin < 0 || begin >= end || end > static_cast<std::int64_t>(spanish.size())) {
+                ++report.evidenceOutOfRange;
+                continue;
+            }
+            codes.push_back(code);
+            fragments.push_back({begin, end});
+        }
+    }
+    const auto projected = projectSpans(spanish, english, fragments);
+    std::set<std::tuple<std::string, std::int64_t, std::int64_t>> written;
+    for (std::size_t i = 0; i < projected.size(); ++i) {
+        if (!projected[i]) {
+            ++report.evidenceNotProjected;
+            continue;
+        }
+        ++report.evidenceProjected;
+        if (!written.emplace(codes[i], projected[i]->begin, projected[i]->end).second)
+            continue; // two fragments of one code in the same sentence(s)
+        document.evidence.push_back(EvidenceAnnotation{codes[i], projected[i]->begin, projected[i]->end});
+        ++report.evidenceSpans;
+    }
+}
+
 void prepareSplit(const fs::path& root, const std::string& split, const CodiespOptions& options,
                   CodeMapper& mapper, CodiespReport& report, std::vector<Document>& out) {
     static const std::set<std::string> kSplits{"train", "dev", "test", "background"};
@@ -276,7 +313,7 @@ void prepareSplit(const fs::path& root, const std::string& split, const CodiespO
     if (annotated) {
         readCodes(folder / (split + "D.tsv"), true, mapper, annotations, report);
         readCodes(folder / (split + "P.tsv"), false, mapper, annotations, report);
-        if (spanish)
+        if (spanish || options.projectEnglishEvidence)
             readEvidence(folder / (split + "X.tsv"), annotations);
     }
 
@@ -293,9 +330,12 @@ void prepareSplit(const fs::path& root, const std::string& split, const CodiespO
             else
                 ++report.documentsWithoutCodes;
             const auto evidence = annotations.evidence.find(document.id);
-            if (evidence != annotations.evidence.end())
+            if (evidence != annotations.evidence.end() && spanish)
                 attachEvidence(document, decodeUtf8(document.text), evidence->second,
                                folder / (split + "X.tsv"), mapper, report);
+            else if (evidence != annotations.evidence.end())
+                attachProjectedEvidence(document, folder / "text_files" / file.filename(), evidence->second,
+                                        folder / (split + "X.tsv"), mapper, report);
         }
         report.codes += static_cast<std::int64_t>(document.codes.size());
         out.push_back(std::move(document));

@@ -230,7 +230,7 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
     }
     if (cancel && cancel->load())
         throw Cancelled();
-    if (m_impl->retrieval.enabled()) {
+    if (m_impl->retrieval.enabled() && !options.networkOnly) {
         const auto votes = m_impl->neighbours.vote(utf8Text, m_impl->retrieval.neighbours);
         const bool prior = m_impl->retrieval.mode == "prior";
         const float w = m_impl->retrieval.weight;
@@ -268,7 +268,7 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
         // A model whose score mixes in the description match also shows where the note mentions the code's
         // description: that mention moved the score more than the network's attention did (docs/MODELS.md).
         std::vector<std::vector<EvidenceSpan>> mentions;
-        if (m_impl->retrieval.enabled() && m_impl->retrieval.mode == "mix" &&
+        if (m_impl->retrieval.enabled() && !options.networkOnly && m_impl->retrieval.mode == "mix" &&
             m_impl->retrieval.descriptionWeight > 0.0f) {
             std::vector<std::size_t> described;
             for (const auto r : ranks)

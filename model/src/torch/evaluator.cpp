@@ -3,6 +3,7 @@
 #include "fc/model/errors.h"
 #include "fc/model/evaluation.h"
 #include "fc/model/evidence_metrics.h"
+#include "fc/model/metrics_codiesp.h"
 #include "fc/model/tokenizer.h"
 #include "fc/model/unicode.h"
 
@@ -15,6 +16,46 @@
 namespace fc {
 
 namespace {
+
+// CodiEsp-D and -P MAP (metrics_codiesp.h) when the label set is ICD-10; gold codes outside it count as
+// never retrieved in their own sub-task.
+void addCodiespMap(const ModelInfo& info, const std::vector<evaluator::EvalDocument>& documents,
+                   const std::vector<std::size_t>& kept, const ScoreMatrix& scores, EvalMetrics& metrics) {
+    std::vector<std::uint8_t> isProcedure(info.labels.size(), 0);
+    bool icd10 = false;
+    std::unordered_map<std::string, std::int32_t> labelIndex;
+    for (std::size_t i = 0; i < info.labels.size(); ++i) {
+        const std::string& system = info.labelSystems[i];
+        isProcedure[i] = isProcedureCode(info.labels[i]) ? 1 : 0;
+        icd10 = icd10 || system == "icd-10-pcs" || system == "icd-10-cm";
+        labelIndex.emplace(info.labels[i], static_cast<std::int32_t>(i));
+    }
+    if (!icd10)
+        return;
+    std::vector<CodiespMapGold> gold;
+    bool anyD = false, anyP = false;
+    for (const auto d : kept) {
+        CodiespMapGold g;
+        const std::set<std::string> unique(documents[d].codes.begin(), documents[d].codes.end());
+        for (const auto& code : unique) {
+            const auto it = labelIndex.find(code);
+            const bool procedure = it != labelIndex.end()
+                                       ? isProcedure[static_cast<std::size_t>(it->second)] != 0
+                                       : isProcedureCode(code);
+            (procedure ? anyP : anyD) = true;
+            if (it != labelIndex.end())
+                g.labels.push_back(it->second);
+            else
+                ++(procedure ? g.outsideProcedures : g.outsideDiagnoses);
+        }
+        gold.push_back(std::move(g));
+    }
+    const CodiespMap map = codiespMap(scores, gold, isProcedure);
+    if (anyD)
+        metrics.codiesp_d_map = map.d_map;
+    if (anyP)
+        metrics.codiesp_p_map = map.p_map;
+}
 
 EvaluationResult evaluateDocuments(const std::string& modelDirectory,
                                    const std::vector<evaluator::EvalDocument>& documents,
@@ -48,8 +89,11 @@ EvaluationResult evaluateDocuments(const std::string& modelDirectory,
     }
 
     ScoreMatrix scores(kept.size(), info.labels.size());
-    EvidenceScorer evidence;
-    bool anyEvidence = false;
+    const float threshold = options.threshold.value_or(info.threshold);
+    EvidenceScorer evidence, attentionEvidence, mentionEvidence;
+    bool anyEvidence = false, anyAttention = false, anyMention = false;
+    CodiespXScorer codiespX;
+    bool anyCodiespX = false;
     const auto window = std::max<std::int64_t>(1, info.maxTokens);
     for (std::size_t row = 0; row < kept.size(); ++row) {
         if (options.cancel != nullptr && options.cancel->load())
@@ -74,6 +118,7 @@ EvaluationResult evaluateDocuments(const std::string& modelDirectory,
         const bool wantEvidence = options.evidence && !doc.evidence.empty();
         PredictOptions predictOptions;
         predictOptions.evidence = wantEvidence;
+        predictOptions.networkOnly = options.networkOnly;
         const Prediction prediction = engine->predict(text, predictOptions, options.cancel);
         for (const CodeScore& code : prediction.codes) {
             const auto it = labelIndex.find(code.code);
@@ -91,13 +136,31 @@ EvaluationResult evaluateDocuments(const std::string& modelDirectory,
                     continue;
                 evidence.add(tokens, code.evidence, it->second);
                 anyEvidence = true;
+                std::vector<EvidenceSpan> attention, mention;
+                for (const EvidenceSpan& span : code.evidence)
+                    (span.source == EvidenceSource::Mention ? mention : attention).push_back(span);
+                anyAttention = anyAttention || !attention.empty();
+                anyMention = anyMention || !mention.empty();
+                attentionEvidence.add(tokens, attention, it->second);
+                mentionEvidence.add(tokens, mention, it->second);
             }
+            // CodiEsp-X: every code above the threshold asserts its shown spans; every annotation is gold.
+            std::vector<CodiespXSpan> predictedX, goldX;
+            for (const CodeScore& code : prediction.codes) {
+                if (!(code.score > threshold))
+                    break; // codes are sorted by score
+                for (const EvidenceSpan& span : code.evidence)
+                    predictedX.push_back({code.code, span.begin, span.end});
+            }
+            for (const auto& span : doc.evidence)
+                goldX.push_back({span.code, span.begin, span.end});
+            codiespX.add(predictedX, goldX);
+            anyCodiespX = true;
         }
         if (options.progress)
             options.progress(row + 1, kept.size());
     }
 
-    const float threshold = options.threshold.value_or(info.threshold);
     const std::int64_t skipped = result.metrics.n_skipped;
     result.metrics = computeMetrics(scores, gold, threshold);
     result.metrics.n_skipped = skipped;
@@ -108,7 +171,23 @@ EvaluationResult evaluateDocuments(const std::string& modelDirectory,
             result.metrics.evidence_token_f1 = e.token_f1;
             result.metrics.evidence_hit_at_1 = e.hit_at_1;
         }
+        const EvidenceScores a = attentionEvidence.scores(), m = mentionEvidence.scores();
+        if (anyAttention && a.pairs > 0) {
+            result.metrics.evidence_token_f1_attention = a.token_f1;
+            result.metrics.evidence_hit_at_1_attention = a.hit_at_1;
+        }
+        if (anyMention && m.pairs > 0) {
+            result.metrics.evidence_token_f1_mention = m.token_f1;
+            result.metrics.evidence_hit_at_1_mention = m.hit_at_1;
+        }
     }
+    if (anyCodiespX) {
+        const CodiespXScores x = codiespX.scores();
+        result.metrics.codiesp_x_precision = x.precision;
+        result.metrics.codiesp_x_recall = x.recall;
+        result.metrics.codiesp_x_f1 = x.f1;
+    }
+    addCodiespMap(info, documents, kept, scores, result.metrics);
     for (const auto d : kept)
         result.documentIds.push_back(documents[d].id);
     result.labels = info.labels;

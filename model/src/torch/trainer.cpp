@@ -15,6 +15,7 @@
 
 #include "torch/checkpoint.h"
 #include "torch/distributed.h"
+#include "torch/evidence_attention_loss.h"
 #include "torch/label_init.h"
 #include "torch/network.h"
 #include "torch/trainer_batches.h"
@@ -91,6 +92,8 @@ void validate(const TrainOptions& o) {
         throw InputError("description init needs code descriptions (a `code<TAB>description` file)");
     if (o.warmupEpochs < 0)
         throw InputError("warm-up epochs must be >= 0");
+    if (!(o.evidenceAttentionWeight >= 0.0)) // issue #13
+        throw InputError("evidence attention weight must be >= 0");
     if (o.retrievalPrior < 0 || o.retrievalPrior > 10000)
         throw InputError("retrieval prior neighbours must be in 0..10000");
     if (o.distributed.worldSize > 1 && o.batchSize < o.distributed.worldSize)
@@ -109,6 +112,9 @@ void validateStreaming(const TrainOptions& o) {
             "streaming training takes no --corpus (the vocabulary comes from the training file)");
     if (o.retrievalPrior > 0)
         throw InputError("streaming training cannot use the retrieval prior (its index holds every note)");
+    if (o.evidenceAttentionWeight > 0.0)
+        throw InputError("streaming training cannot use the evidence attention loss (it needs every note's "
+                         "evidence spans in memory)");
     if (o.shuffleBuffer < 1)
         throw InputError("the shuffle buffer must hold >= 1 note");
 }
@@ -296,6 +302,14 @@ torch::Tensor batchLoss(Run& run, const TrainingData& data, const trainer::Batch
                     : F::binary_cross_entropy_with_logits(out.logits, targets);
     if (!run.descriptions.empty())
         loss = loss + run.network->descriptionLoss(targets, run.descriptions);
+    if (!data.evidenceBySource.empty()) { // issue #13: evidence-supervised label attention
+        std::vector<const trainer::NoteEvidence*> evidence;
+        evidence.reserve(notes.size());
+        for (const auto* n : notes)
+            evidence.push_back(&data.evidenceBySource.at(n->source));
+        loss = loss +
+               run.options.evidenceAttentionWeight * trainer::evidenceAttentionLoss(out.attention, evidence);
+    }
     return loss;
 }
 
@@ -542,8 +556,24 @@ void runEpochs(Run& run, TrainingData& data) {
     }
 }
 
-// The steps after the data: network, resumed progress, the ranks' agreement, the epochs.
-TrainResult trainPrepared(Run& run, TrainingData& data) {
+// issue #13: the gold attention positions of every training note with evidence (by note.source), for the
+// evidence attention loss; needs the network's geometry (tokens per attention position).
+void attachEvidenceTargets(Run& run, TrainingData& data, const std::vector<Document>& trainSet) {
+    if (run.options.evidenceAttentionWeight <= 0.0)
+        return;
+    const auto byNote = trainer::evidencePositions(trainSet, data.train.notes, run.prepared.config.labels,
+                                                   run.network->geometry().tokensPerPosition,
+                                                   run.prepared.config.options.maxTokens);
+    data.evidenceBySource.assign(trainSet.size(), {});
+    for (std::size_t i = 0; i < byNote.size(); ++i)
+        data.evidenceBySource[data.train.notes[i].source] = byNote[i];
+    note(*run.callbacks, "evidence attention loss: " + std::to_string(trainer::evidencePairCount(byNote)) +
+                             " (note, code) pairs with evidence");
+}
+
+// The steps after the data: network, resumed progress, the ranks' agreement, the epochs. `trainSet` (in
+// memory training only) gives the evidence spans.
+TrainResult trainPrepared(Run& run, TrainingData& data, const std::vector<Document>* trainSet = nullptr) {
     TrainResult& result = run.result;
     result.criterion = effectiveCriterion(run.options.criterion, run.labelCount());
     result.trainDocuments = data.trainNotes;
@@ -556,6 +586,8 @@ TrainResult trainPrepared(Run& run, TrainingData& data) {
         data.batches =
             trainer::inMemoryBatches(data.train.notes, static_cast<std::size_t>(run.options.batchSize));
     buildNetwork(run, data);
+    if (trainSet)
+        attachEvidenceTargets(run, data, *trainSet);
     if (!restoreProgress(run))
         return result;
     try {
@@ -579,7 +611,7 @@ TrainResult train(const TrainOptions& requested, const std::vector<Document>& tr
     run.prepared = resume ? trainer::restoredModel(run.stateMeta)
                           : trainer::prepareModel(run.options, trainSet, devSet, trainTokens, callbacks);
     TrainingData data = encodeInMemory(run, trainSet, devSet, trainTokens);
-    return trainPrepared(run, data);
+    return trainPrepared(run, data, &trainSet);
 }
 
 TrainResult trainStreaming(const TrainOptions& requested, const std::string& trainPath,

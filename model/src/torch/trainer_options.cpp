@@ -80,6 +80,7 @@ const std::vector<std::string>& trainConfigKeys() {
                                                "frequency_bias",
                                                "warmup_epochs",
                                                "retrieval_prior",
+                                               "evidence_attention_weight",
                                                "name",
                                                "version",
                                                "language",
@@ -175,6 +176,8 @@ TrainOptions applyTrainConfig(const std::string& jsonText, const TrainOptions& b
                 options.warmupEpochs = v.get<int>();
             else if (key == "retrieval_prior")
                 options.retrievalPrior = v.get<int>();
+            else if (key == "evidence_attention_weight") // issue #13
+                options.evidenceAttentionWeight = v.get<double>();
             else if (key == "name")
                 options.modelName = v.get<std::string>();
             else if (key == "version")

@@ -97,7 +97,8 @@ Json trajectoryOptions(const TrainOptions& o) {
             {"description_init", o.descriptionInit},
             {"frequency_bias", o.frequencyBias},
             {"warmup_epochs", o.warmupEpochs},
-            {"retrieval_prior", o.retrievalPrior}};
+            {"retrieval_prior", o.retrievalPrior},
+            {"evidence_attention_weight", o.evidenceAttentionWeight}};
 }
 
 void writeTextAtomically(const std::string& path, const std::string& text) {
@@ -140,6 +141,7 @@ void applyTrajectory(const Json& saved, TrainOptions& options) {
     options.fineTuneEmbeddings = saved.at("fine_tune_embeddings").get<bool>();
     options.warmupEpochs = saved.value("warmup_epochs", 0);
     options.retrievalPrior = saved.value("retrieval_prior", 0);
+    options.evidenceAttentionWeight = saved.value("evidence_attention_weight", 0.0); // issue #13
 }
 
 } // namespace fc::trainer

@@ -4,6 +4,7 @@
 #include "fc/model/training.h"
 
 #include "torch/distributed.h"
+#include "torch/evidence_attention_loss.h"
 #include "torch/network.h"
 #include "torch/trainer_batches.h"
 #include "torch/trainer_data.h"
@@ -28,6 +29,7 @@ struct TrainingData {
     std::vector<SparseVotes> trainVotes, devVotes; // retrieval prior (empty: none)
     std::vector<std::size_t> positives;            // training notes per label
     std::size_t trainNotes = 0, trainSkipped = 0;
+    std::vector<NoteEvidence> evidenceBySource; // issue #13: gold attention positions (empty: loss off)
 };
 
 // Everything one run works on.

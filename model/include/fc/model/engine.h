@@ -44,6 +44,9 @@ struct ModelInfo {
 struct PredictOptions {
     bool evidence = true;     // extract evidence spans (cheap; off for bulk evaluation)
     int maxEvidenceSpans = 3; // per code, strongest first
+    // The network's scores and attention alone: no neighbour vote, no description match, no mentions
+    // (issue #13: Fusion's own share always visible). No effect on a model without retrieval.
+    bool networkOnly = false;
     // Notes longer than maxTokens are scored in consecutive windows of maxTokens tokens (the last one
     // shorter); a code's score is its maximum over windows, and its evidence comes from the window that gave
     // that maximum. Each window is scored alone (batch of 1, as the authors evaluate).

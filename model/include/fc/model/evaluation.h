@@ -12,6 +12,14 @@
 // code of the label set: for every such (document, code) pair the model's top evidence spans of that code,
 // whatever its score, against the gold spans, over the tokens the model saw (evidence_metrics.h).
 //
+// The official CodiEsp metrics (metrics_codiesp.h) are added for ICD-10 label sets: codiesp_d_map and
+// codiesp_p_map from the same scores, and codiesp_x_* from the evidence: the predicted (document, code)
+// pairs are the codes scoring above the threshold, each with every evidence span the model shows (at most
+// PredictOptions::maxEvidenceSpans); gold pairs are every evidence annotation of a scored document.
+// Evidence metrics per source (evidence_*_attention, evidence_*_mention): the same pairs, with only that
+// source's spans as the prediction (for a model that mixes in the description match, the attention spans
+// shown are those that overlap no mention; with networkOnly every shown span is attention).
+//
 // Threading: runs on the calling thread; sets LibTorch's intra-op threads (options.threads, 0 = all cores).
 #include "fc/model/metrics.h"
 
@@ -31,6 +39,8 @@ struct EvaluationOptions {
     std::optional<float> threshold; // decision threshold; default: the model's (tuned on dev by train)
     int threads = 0;
     bool evidence = true; // compute the evidence metrics when the data has gold evidence
+    // The network's scores and attention alone, without the retrieval part (PredictOptions::networkOnly).
+    bool networkOnly = false;
     std::function<void(std::size_t done, std::size_t total)> progress; // after each document
     const std::atomic<bool>* cancel = nullptr; // checked between documents; throws fc::Cancelled
 };

@@ -95,6 +95,21 @@ struct EvalMetrics {
     // gold evidence; absent otherwise.
     std::optional<double> evidence_token_f1;
     std::optional<double> evidence_hit_at_1;
+    // The same two per evidence source (filled by the caller; absent when that source gave no span at all):
+    // passages of the network's label attention, and mentions of a code's description (lexicon matches).
+    // Each counts the pairs above, with only that source's spans as the prediction.
+    std::optional<double> evidence_token_f1_attention;
+    std::optional<double> evidence_hit_at_1_attention;
+    std::optional<double> evidence_token_f1_mention;
+    std::optional<double> evidence_hit_at_1_mention;
+
+    // The official CodiEsp 2020 metrics (metrics_codiesp.h), filled by the caller: D/P MAP when the label
+    // set is ICD-10 (absent when the data has no gold code of that sub-task), X when the data has evidence.
+    std::optional<double> codiesp_d_map;
+    std::optional<double> codiesp_p_map;
+    std::optional<double> codiesp_x_precision;
+    std::optional<double> codiesp_x_recall;
+    std::optional<double> codiesp_x_f1;
 };
 
 // gold.size() must equal scores.docs; a label index outside [0, L) or a NaN score throws

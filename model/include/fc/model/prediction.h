@@ -6,6 +6,10 @@
 
 namespace fc {
 
+// Where an evidence span comes from: the network's label attention, or a mention of the code's description
+// (a lexicon match of the retrieval part).
+enum class EvidenceSource : std::uint8_t { Attention, Mention };
+
 // A span of the original note that drove a code, in code points, half-open.
 struct EvidenceSpan {
     std::int64_t begin = 0;
@@ -14,6 +18,7 @@ struct EvidenceSpan {
     // a mention of the code's description (models whose score mixes in the description match, listed first),
     // the share of the description's IDF mass the mention covers.
     double weight = 0.0;
+    EvidenceSource source = EvidenceSource::Attention;
 };
 
 struct CodeScore {

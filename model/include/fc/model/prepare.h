@@ -56,6 +56,9 @@ struct CodiespOptions {
     // lookup. When set, codes it rejects are reported and replaced by their knownParentCode() when there is
     // one (diagnoses; procedure codes have no dot and are only reported). Called from the calling thread.
     std::function<bool(const std::string& code, bool isDiagnosis)> isKnownCode;
+    // English only: project every CodiEsp-X span of the Spanish original onto the English sentence(s) that
+    // translate it (sentence_alignment.h) and write those sentence-level spans as the document's evidence.
+    bool projectEnglishEvidence = false;
 };
 
 struct CodiespReport {
@@ -75,6 +78,9 @@ struct CodiespReport {
     std::int64_t evidenceEmpty = 0;           // fragments with begin == end ("1320 1320"; dropped)
     std::int64_t evidenceCodeNotAssigned = 0; // fragments whose code is not among the document's codes (kept)
     std::vector<std::string> mismatchExamples; // "<doc> <code> [b,e): '<span>' vs '<X text>'", at most 10
+    // projectEnglishEvidence: Spanish fragments projected onto English sentences / left without one.
+    std::int64_t evidenceProjected = 0;
+    std::int64_t evidenceNotProjected = 0;
     // Filled when isKnownCode is set: assignments per code (as in the files, normalised) missing from it,
     // the parent each mapped one now uses, and how many assignments were mapped / kept unknown.
     std::map<std::string, std::int64_t> unknownCodes;

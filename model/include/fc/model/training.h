@@ -96,6 +96,9 @@ struct TrainOptions {
     int retrievalPrior = 0;       // > 0: train with the vote of this many nearest training notes as a fixed
                                   // prior on every logit (modelfiles.h RetrievalOptions "prior"); training
                                   // notes get leave-one-out votes
+    // > 0: adds this weight x the evidence attention loss (torch/evidence_attention_loss.h): label attention
+    // of each (note, code) with gold evidence is pushed onto the positions covering the evidence (issue #13).
+    double evidenceAttentionWeight = 0.0;
 
     // Written into model.json.
     std::string modelName;    // "" = "<preset> trained on <train file name>"
