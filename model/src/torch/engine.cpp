@@ -59,6 +59,7 @@ public:
     RetrievalOptions retrieval;
     NeighbourIndex neighbours;       // empty unless retrieval.enabled()
     DescriptionMatcher descriptions; // used when retrieval.descriptionWeight > 0
+    bool fast = false;               // network in bfloat16 (Engine::load)
 };
 
 Engine::Engine(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -75,6 +76,14 @@ void Engine::setThreads(int threads) {
 }
 
 std::unique_ptr<Engine> Engine::load(const std::string& directory, int threads) {
+    return load(directory, threads, false);
+}
+
+bool Engine::fast() const {
+    return m_impl->fast;
+}
+
+std::unique_ptr<Engine> Engine::load(const std::string& directory, int threads, bool fast) {
     setThreads(threads);
     auto impl = std::make_unique<Impl>();
     const auto config = readModelConfig(directory);
@@ -88,6 +97,10 @@ std::unique_ptr<Engine> Engine::load(const std::string& directory, int threads) 
         throw ModelError(vocabPath + ": lines are not unique sorted words");
     impl->network = net::loadNetwork(directory, config);
     impl->network->module().eval();
+    if (fast) {
+        impl->network->module().to(torch::kBFloat16);
+        impl->fast = true;
+    }
     impl->retrieval = config.retrieval;
     if (config.retrieval.enabled())
         impl->neighbours = NeighbourIndex::load(config.retrieval.indexPath);
@@ -188,9 +201,11 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
             if (total > 0)
                 std::copy_n(ids.begin() + begin, count * length, input.data_ptr<std::int64_t>());
             const auto out = m_impl->network->forward(input);
-            const auto logits = out.logits.contiguous();
+            // Fast mode computes in bfloat16; scores, maxima and evidence are taken in float either way.
+            const auto logits = out.logits.to(torch::kFloat32).contiguous();
             const auto scores = torch::sigmoid(logits).contiguous();
-            const auto attention = wantEvidence ? out.attention.contiguous() : torch::Tensor();
+            const auto attention =
+                wantEvidence ? out.attention.to(torch::kFloat32).contiguous() : torch::Tensor();
             for (std::int64_t b = 0; b < count; ++b) {
                 const auto w = first + b;
                 const auto* s = scores.data_ptr<float>() + b * static_cast<std::int64_t>(labels);
