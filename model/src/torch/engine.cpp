@@ -17,6 +17,7 @@
 #include <fstream>
 #include <numeric>
 #include <thread>
+#include <unordered_map>
 
 namespace fc {
 
@@ -155,6 +156,15 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
 
 Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& options,
                            const std::atomic<bool>* cancel, const WindowOptions& windows) const {
+    // The retrieval component tokenises the note itself: do it before the network's tokens exist, so a very
+    // long note never holds both token lists at once (bounded memory, issue #14). Same results either way.
+    std::unordered_map<std::string, float> votes;
+    std::vector<float> match;
+    if (m_impl->retrieval.enabled()) {
+        votes = m_impl->neighbours.vote(utf8Text, m_impl->retrieval.neighbours);
+        if (m_impl->retrieval.descriptionWeight > 0.0f)
+            match = m_impl->descriptions.match(utf8Text);
+    }
     const auto tokens = tokenize(utf8Text);
     const auto& info = m_impl->info;
     const auto labels = info.labels.size();
@@ -246,12 +256,9 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
     if (cancel && cancel->load())
         throw Cancelled();
     if (m_impl->retrieval.enabled()) {
-        const auto votes = m_impl->neighbours.vote(utf8Text, m_impl->retrieval.neighbours);
         const bool prior = m_impl->retrieval.mode == "prior";
         const float w = m_impl->retrieval.weight;
         const float d = m_impl->retrieval.descriptionWeight;
-        const std::vector<float> match =
-            d > 0.0f ? m_impl->descriptions.match(utf8Text) : std::vector<float>();
         for (std::size_t y = 0; y < labels; ++y) {
             const auto it = votes.find(info.labels[y]);
             const float vote = it == votes.end() ? 0.0f : it->second;
