@@ -137,6 +137,11 @@ QJsonObject resultJson(const BenchmarkResult& r, double loadBefore, double loadA
         {QStringLiteral("load_average_after"), loadAfter},
         {QStringLiteral("process_tuning"), tuningJson()},
     };
+    if (r.options.fast) {
+        json.insert(QStringLiteral("fast_inference"), latencyJson(r.fastInference));
+        json.insert(QStringLiteral("fast_speedup"), r.fastSpeedup);
+        json.insert(QStringLiteral("fast_max_score_difference"), r.fastMaxScoreDifference);
+    }
     if (r.options.training) {
         json.insert(QStringLiteral("train_batch"), r.options.trainBatch);
         json.insert(QStringLiteral("train_step_seconds"), r.trainStepSeconds);
@@ -173,6 +178,11 @@ void printTable(const BenchmarkResult& r, double loadBefore, double loadAfter) {
                 100.0 * r.fractionOfPeak);
     std::printf("  model load               %.3f s\n", r.loadSeconds);
     std::printf("  peak RSS                 %.1f MiB\n", r.peakRssMb);
+    if (r.options.fast)
+        std::printf(
+            "  fast mode (bfloat16)     median %.2f ms, min %.2f ms: %.2fx the exact mode; max |score "
+            "difference| %.2g\n",
+            r.fastInference.medianMs, r.fastInference.minMs, r.fastSpeedup, r.fastMaxScoreDifference);
     if (r.options.training)
         std::printf(
             "  training                 %.2f notes/s (batch %d, %.2f s per step), peak RSS %.1f MiB\n",
@@ -199,6 +209,9 @@ int runBench(const QStringList& arguments) {
         {QStringLiteral("train-steps"), QStringLiteral("Timed training steps (default 3)."),
          QStringLiteral("K")},
         {QStringLiteral("json"), QStringLiteral("Print JSON instead of a table.")},
+        {QStringLiteral("fast"),
+         QStringLiteral("Also time fast mode (bfloat16) on the same note and compare its "
+                        "scores with the exact mode.")},
         {QStringLiteral("compare-pytorch"),
          QStringLiteral("Also time the authors' network in Debian's PyTorch (bench/compare_pytorch.py, "
                         "python3-torch) in the same run and print the ratio.")},
@@ -221,6 +234,7 @@ int runBench(const QStringList& arguments) {
     options.sgemmSize = intValue(parser, QStringLiteral("sgemm-size"), 2048, 16, 16384);
     options.training = parser.isSet(QStringLiteral("train"));
     options.trainSteps = intValue(parser, QStringLiteral("train-steps"), 3, 1, 1000);
+    options.fast = parser.isSet(QStringLiteral("fast"));
 
     const double loadBefore = loadAverage();
     const auto result =

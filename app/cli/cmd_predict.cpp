@@ -19,20 +19,26 @@ namespace fc::cli {
 int runPredict(const QStringList& arguments) {
     QCommandLineParser parser;
     parser.addOptions({
-        {QStringLiteral("model"), QStringLiteral("Model directory or shipped model name."), QStringLiteral("MODEL"),
-         QStringLiteral("default")},
+        {QStringLiteral("model"), QStringLiteral("Model directory or shipped model name."),
+         QStringLiteral("MODEL"), QStringLiteral("default")},
         {QStringLiteral("top"), QStringLiteral("Number of codes to list, 0 = every label (default 10)."),
          QStringLiteral("K")},
-        {QStringLiteral("threshold"), QStringLiteral("List only codes with score >= T."), QStringLiteral("T")},
+        {QStringLiteral("threshold"), QStringLiteral("List only codes with score >= T."),
+         QStringLiteral("T")},
         {QStringLiteral("json"), QStringLiteral("Print JSON (the only format; accepted for scripts).")},
-        {QStringLiteral("threads"), QStringLiteral("LibTorch threads (default: all cores)."), QStringLiteral("N")},
+        {QStringLiteral("threads"), QStringLiteral("LibTorch threads (default: all cores)."),
+         QStringLiteral("N")},
         {QStringLiteral("no-evidence"), QStringLiteral("Skip evidence extraction.")},
         {QStringLiteral("network-only"),
          QStringLiteral("The network's scores and attention alone, without the retrieval part (neighbour "
                         "vote, description match and its mentions).")},
+        {QStringLiteral("fast"),
+         QStringLiteral("Fast mode: bfloat16 network (about 2x faster on CPUs with AVX512-BF16 "
+                        "or AMX; scores differ from the exact default by ~1e-3).")},
     });
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("UTF-8 note file, or - for stdin."));
-    parseOrThrow(parser, arguments, QStringLiteral("Suggests ICD codes for one note and prints them as JSON."));
+    parseOrThrow(parser, arguments,
+                 QStringLiteral("Suggests ICD codes for one note and prints them as JSON."));
     if (parser.positionalArguments().size() != 1)
         throw UsageError(QStringLiteral("predict takes exactly one FILE (or -)"));
     const int top = intValue(parser, QStringLiteral("top"), 10, 0, 1000000);
@@ -41,7 +47,8 @@ int runPredict(const QStringList& arguments) {
 
     const QString source = parser.positionalArguments().first();
     const std::string text = decodeNoteOrThrow(readInput(source), source);
-    const auto engine = Engine::load(modelDirectory(parser.value(QStringLiteral("model"))).toStdString(), threads);
+    const auto engine = Engine::load(modelDirectory(parser.value(QStringLiteral("model"))).toStdString(),
+                                     threads, parser.isSet(QStringLiteral("fast")));
     const ModelInfo& info = engine->info();
 
     PredictOptions options;
@@ -80,7 +87,8 @@ int runPredict(const QStringList& arguments) {
             evidence.append(QJsonObject{
                 {QStringLiteral("begin"), static_cast<qint64>(span.begin)},
                 {QStringLiteral("end"), static_cast<qint64>(span.end)},
-                {QStringLiteral("text"), QString::fromStdString(encodeUtf8(codePoints.substr(begin, length)))},
+                {QStringLiteral("text"),
+                 QString::fromStdString(encodeUtf8(codePoints.substr(begin, length)))},
                 {QStringLiteral("weight"), span.weight},
                 {QStringLiteral("source"), span.source == EvidenceSource::Mention
                                                ? QStringLiteral("mention")
@@ -88,7 +96,8 @@ int runPredict(const QStringList& arguments) {
             });
         }
         const QString system = QString::fromStdString(systemOf.at(code.code));
-        const auto entry = catalog ? catalog->lookup(system, QString::fromStdString(code.code)) : std::nullopt;
+        const auto entry =
+            catalog ? catalog->lookup(system, QString::fromStdString(code.code)) : std::nullopt;
         codes.append(QJsonObject{
             {QStringLiteral("code"), QString::fromStdString(code.code)},
             {QStringLiteral("system"), system},

@@ -430,6 +430,35 @@ private Q_SLOTS:
         QCOMPARE(p.codes.size(), std::size_t(5)); // still ranked, for evaluations
     }
 
+    // Fast mode (bfloat16) agrees with the exact mode within 0.02 on every score (bfloat16 keeps 8 bits of
+    // mantissa; measured differences are ~1e-3), keeps the contract (every label, evidence inside the note),
+    // and the default load stays exact.
+    void fastModeAgreesWithinTolerance() {
+        const auto exact = fc::Engine::load(m_model.toStdString(), 1);
+        const auto fast = fc::Engine::load(m_model.toStdString(), 1, true);
+        QVERIFY(!exact->fast());
+        QVERIFY(fast->fast());
+        std::string note;
+        for (int i = 0; i < 40; ++i)
+            note += words()[static_cast<std::size_t>((i * 3 + i / 4) % 10)] + " ";
+        const auto e = exact->predict(note);
+        const auto f = fast->predict(note);
+        QCOMPARE(f.codes.size(), e.codes.size());
+        QCOMPARE(f.windows, e.windows);
+        std::map<std::string, float> scores;
+        for (const auto& c : e.codes)
+            scores[c.code] = c.score;
+        float worst = 0.0f;
+        for (const auto& c : f.codes) {
+            QVERIFY(std::isfinite(c.score));
+            worst = std::max(worst, std::fabs(c.score - scores.at(c.code)));
+            for (const auto& span : c.evidence)
+                QVERIFY(span.begin >= 0 && span.end <= static_cast<std::int64_t>(note.size()));
+        }
+        qInfo("fast mode: max |score difference| = %g", static_cast<double>(worst));
+        QVERIFY2(worst <= 0.02f, qPrintable(QString::number(static_cast<double>(worst))));
+    }
+
     void slowBlasWarningNamesTheFix() {
         const auto warning = fc::slowBlasWarning();
         if (!warning.empty())

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -242,6 +243,29 @@ BenchmarkResult runBenchmark(const BenchmarkOptions& options,
     time(scoresOnly, options.warmupRuns);
     result.inference = summarise(time(scoresOnly, options.runs));
     result.inferenceWithEvidence = summarise(time(PredictOptions{}, std::max(1, options.runs / 4)));
+
+    if (options.fast) {
+        say("fast mode (bfloat16): " + std::to_string(options.warmupRuns) + " warm-up + " +
+            std::to_string(options.runs) + " timed runs");
+        const auto fastEngine = Engine::load(model.path.string(), result.threads, true);
+        const auto exactCodes = engine->predict(note, scoresOnly).codes;
+        const auto fastCodes = fastEngine->predict(note, scoresOnly).codes;
+        std::map<std::string, float> byCode;
+        for (const auto& c : exactCodes)
+            byCode[c.code] = c.score;
+        for (const auto& c : fastCodes)
+            result.fastMaxScoreDifference = std::max(
+                result.fastMaxScoreDifference, static_cast<double>(std::fabs(c.score - byCode[c.code])));
+        std::vector<double> ms;
+        for (int r = 0; r < options.warmupRuns + options.runs; ++r) {
+            const auto start = Clock::now();
+            fastEngine->predict(note, scoresOnly);
+            if (r >= options.warmupRuns)
+                ms.push_back(secondsSince(start) * 1000.0);
+        }
+        result.fastInference = summarise(ms);
+        result.fastSpeedup = result.inference.medianMs / std::max(result.fastInference.medianMs, 1e-9);
+    }
 
     const auto after = measureSgemm(options.sgemmSize, 5);
     sgemm.insert(sgemm.end(), after.begin(), after.end());

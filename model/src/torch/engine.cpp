@@ -17,6 +17,7 @@
 #include <fstream>
 #include <numeric>
 #include <thread>
+#include <unordered_map>
 
 namespace fc {
 
@@ -59,6 +60,7 @@ public:
     RetrievalOptions retrieval;
     NeighbourIndex neighbours;       // empty unless retrieval.enabled()
     DescriptionMatcher descriptions; // used when retrieval.descriptionWeight > 0
+    bool fast = false;               // network in bfloat16 (Engine::load)
 };
 
 Engine::Engine(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -75,6 +77,14 @@ void Engine::setThreads(int threads) {
 }
 
 std::unique_ptr<Engine> Engine::load(const std::string& directory, int threads) {
+    return load(directory, threads, false);
+}
+
+bool Engine::fast() const {
+    return m_impl->fast;
+}
+
+std::unique_ptr<Engine> Engine::load(const std::string& directory, int threads, bool fast) {
     setThreads(threads);
     auto impl = std::make_unique<Impl>();
     const auto config = readModelConfig(directory);
@@ -88,6 +98,10 @@ std::unique_ptr<Engine> Engine::load(const std::string& directory, int threads) 
         throw ModelError(vocabPath + ": lines are not unique sorted words");
     impl->network = net::loadNetwork(directory, config);
     impl->network->module().eval();
+    if (fast) {
+        impl->network->module().to(torch::kBFloat16);
+        impl->fast = true;
+    }
     impl->retrieval = config.retrieval;
     if (config.retrieval.enabled())
         impl->neighbours = NeighbourIndex::load(config.retrieval.indexPath);
@@ -142,6 +156,16 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
 
 Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& options,
                            const std::atomic<bool>* cancel, const WindowOptions& windows) const {
+    // The retrieval component tokenises the note itself: do it before the network's tokens exist, so a very
+    // long note never holds both token lists at once (bounded memory, issue #14). Same results either way.
+    std::unordered_map<std::string, float> votes;
+    std::vector<float> match;
+    const bool retrieval = m_impl->retrieval.enabled() && !options.networkOnly;
+    if (retrieval) {
+        votes = m_impl->neighbours.vote(utf8Text, m_impl->retrieval.neighbours);
+        if (m_impl->retrieval.descriptionWeight > 0.0f)
+            match = m_impl->descriptions.match(utf8Text);
+    }
     const auto tokens = tokenize(utf8Text);
     const auto& info = m_impl->info;
     const auto labels = info.labels.size();
@@ -188,9 +212,11 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
             if (total > 0)
                 std::copy_n(ids.begin() + begin, count * length, input.data_ptr<std::int64_t>());
             const auto out = m_impl->network->forward(input);
-            const auto logits = out.logits.contiguous();
+            // Fast mode computes in bfloat16; scores, maxima and evidence are taken in float either way.
+            const auto logits = out.logits.to(torch::kFloat32).contiguous();
             const auto scores = torch::sigmoid(logits).contiguous();
-            const auto attention = wantEvidence ? out.attention.contiguous() : torch::Tensor();
+            const auto attention =
+                wantEvidence ? out.attention.to(torch::kFloat32).contiguous() : torch::Tensor();
             for (std::int64_t b = 0; b < count; ++b) {
                 const auto w = first + b;
                 const auto* s = scores.data_ptr<float>() + b * static_cast<std::int64_t>(labels);
@@ -230,13 +256,10 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
     }
     if (cancel && cancel->load())
         throw Cancelled();
-    if (m_impl->retrieval.enabled() && !options.networkOnly) {
-        const auto votes = m_impl->neighbours.vote(utf8Text, m_impl->retrieval.neighbours);
+    if (retrieval) {
         const bool prior = m_impl->retrieval.mode == "prior";
         const float w = m_impl->retrieval.weight;
         const float d = m_impl->retrieval.descriptionWeight;
-        const std::vector<float> match =
-            d > 0.0f ? m_impl->descriptions.match(utf8Text) : std::vector<float>();
         for (std::size_t y = 0; y < labels; ++y) {
             const auto it = votes.find(info.labels[y]);
             const float vote = it == votes.end() ? 0.0f : it->second;

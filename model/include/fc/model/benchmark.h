@@ -45,6 +45,7 @@ struct BenchmarkOptions {
     int trainSteps = 3;                  // timed Adam steps after one warm-up step
     std::uint64_t seed = 1;              // weights, note words and training targets
     std::string workDirectory;           // where the temporary model directory goes; "" = the system temp dir
+    bool fast = false; // also time the fast (bfloat16) mode on the same note and compare its scores
 };
 
 struct LatencyStats {
@@ -74,6 +75,9 @@ struct BenchmarkResult {
     double trainStepSeconds = 0;        // median seconds per Adam step of trainBatch notes
     double peakRssAfterTrainingMb = 0;  // VmHWM after training (MiB); 0 unless options.training
     std::string blasLibrary;            // the libblas.so.3 mapped into the process (resolved path)
+    LatencyStats fastInference;         // fast mode, scores only; runs == 0 unless options.fast
+    double fastSpeedup = 0;             // inference.medianMs / fastInference.medianMs
+    double fastMaxScoreDifference = 0;  // max over codes of |fast score - exact score| on the note
 };
 
 // Builds a Fusion model directory with random weights (seeded; Y synthetic labels, vocabularySize synthetic

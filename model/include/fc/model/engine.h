@@ -75,6 +75,11 @@ public:
     // Throws ModelError with a one-line reason if the directory is missing, incomplete or corrupt.
     // threads: passed to setThreads() (0 = number of cores).
     static std::unique_ptr<Engine> load(const std::string& directory, int threads = 0);
+    // Fast mode (issue #14): the network runs in bfloat16 through oneDNN (scores and attention are returned
+    // as float). About 2x faster on CPUs with AVX512-BF16 or AMX, much slower on CPUs without them; scores
+    // differ from the exact mode by up to ~1e-3 (tst_engine states the tolerance). Default: exact float32.
+    static std::unique_ptr<Engine> load(const std::string& directory, int threads, bool fast);
+    bool fast() const;
     ~Engine();
     Engine(const Engine&) = delete;
     Engine& operator=(const Engine&) = delete;
