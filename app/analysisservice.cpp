@@ -11,7 +11,8 @@ namespace fc {
 namespace {
 
 AnalysisResult runAnalysis(std::shared_ptr<const Engine> engine, QString text, quint64 generation,
-                           std::shared_ptr<std::atomic<bool>> cancel) {
+                           std::shared_ptr<std::atomic<bool>> cancel,
+                           std::shared_ptr<AnalysisService::Progress> progress) {
     AnalysisResult result;
     result.generation = generation;
     result.text = text;
@@ -23,9 +24,14 @@ AnalysisResult runAnalysis(std::shared_ptr<const Engine> engine, QString text, q
     timer.start();
     try {
         const QByteArray utf8 = text.toUtf8();
+        WindowOptions windows;
+        windows.progress = [progress](std::int64_t done, std::int64_t total) {
+            progress->total.store(total);
+            progress->done.store(done);
+        };
         result.prediction =
             engine->predict(std::string_view(utf8.constData(), static_cast<size_t>(utf8.size())),
-                            PredictOptions{}, cancel.get());
+                            PredictOptions{}, cancel.get(), windows);
     } catch (const Cancelled&) {
         result.error = QStringLiteral("cancelled");
     } catch (const std::exception& e) {
@@ -37,8 +43,10 @@ AnalysisResult runAnalysis(std::shared_ptr<const Engine> engine, QString text, q
 
 } // namespace
 
-AnalysisService::AnalysisService(QObject* parent) : QObject(parent) {
+AnalysisService::AnalysisService(QObject* parent) : QObject(parent), m_progressTimer(new QTimer(this)) {
     qRegisterMetaType<fc::AnalysisResult>();
+    m_progressTimer->setInterval(150);
+    connect(m_progressTimer, &QTimer::timeout, this, &AnalysisService::pollProgress);
 }
 
 AnalysisService::~AnalysisService() {
@@ -52,6 +60,9 @@ quint64 AnalysisService::analyse(const QString& text, std::shared_ptr<const Engi
     cancel();
     const quint64 generation = ++m_generation;
     m_cancel = std::make_shared<std::atomic<bool>>(false);
+    m_progress = std::make_shared<Progress>();
+    m_reportedDone = -1;
+    m_progressTimer->start();
     // One watcher per job: a superseded job finishes in the background and its result is dropped.
     auto* watcher = new QFutureWatcher<AnalysisResult>(this);
     connect(watcher, &QFutureWatcher<AnalysisResult>::finished, this, [this, watcher]() {
@@ -59,11 +70,14 @@ quint64 AnalysisService::analyse(const QString& text, std::shared_ptr<const Engi
         if (watcher == m_watcher)
             m_watcher = nullptr;
         watcher->deleteLater();
-        if (result.generation == m_generation)
+        if (result.generation == m_generation) {
+            m_progressTimer->stop();
             Q_EMIT finished(result);
+        }
     });
     m_watcher = watcher;
-    watcher->setFuture(QtConcurrent::run(runAnalysis, std::move(engine), text, generation, m_cancel));
+    watcher->setFuture(
+        QtConcurrent::run(runAnalysis, std::move(engine), text, generation, m_cancel, m_progress));
     Q_EMIT started(generation);
     return generation;
 }
@@ -71,6 +85,17 @@ quint64 AnalysisService::analyse(const QString& text, std::shared_ptr<const Engi
 void AnalysisService::cancel() {
     if (m_cancel)
         m_cancel->store(true);
+}
+
+void AnalysisService::pollProgress() {
+    if (!m_progress)
+        return;
+    const qint64 total = m_progress->total.load(), done = m_progress->done.load();
+    // A one-window note has nothing worth showing between "started" and "finished".
+    if (total > 1 && done != m_reportedDone) {
+        m_reportedDone = done;
+        Q_EMIT progress(done, total);
+    }
 }
 
 bool AnalysisService::isBusy() const {

@@ -6,6 +6,7 @@
 #include <QFutureWatcher>
 #include <QObject>
 #include <QString>
+#include <QTimer>
 
 #include <atomic>
 #include <memory>
@@ -34,13 +35,28 @@ public:
     void cancel();
     bool isBusy() const;
 
+    // Windows of the running analysis scored so far, and in all (a long note is scored in windows of the
+    // model's length; Engine::predict reports after each).
+    struct Progress {
+        std::atomic<qint64> done{0};
+        std::atomic<qint64> total{0};
+    };
+
 Q_SIGNALS:
     void started(quint64 generation);
+    // Emitted on the UI thread while a note of several windows is analysed (polled, so a job never calls
+    // into this object from its thread).
+    void progress(qint64 done, qint64 total);
     void finished(const fc::AnalysisResult& result);
 
 private:
+    void pollProgress();
+
     quint64 m_generation = 0;
     std::shared_ptr<std::atomic<bool>> m_cancel;
+    std::shared_ptr<Progress> m_progress;
+    qint64 m_reportedDone = -1;
+    QTimer* m_progressTimer = nullptr;
     QFutureWatcher<AnalysisResult>* m_watcher = nullptr;
 };
 

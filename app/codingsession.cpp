@@ -107,6 +107,9 @@ CodingSession::CodingSession(QObject* parent)
         Q_EMIT analysisStarted();
         Q_EMIT progress(0, 1);
     });
+    connect(m_analysis, &AnalysisService::progress, this, [this](qint64 done, qint64 total) {
+        Q_EMIT progress(static_cast<int>(done), static_cast<int>(total));
+    });
     connect(m_analysis, &AnalysisService::finished, this, &CodingSession::onAnalysisFinished);
 }
 
@@ -367,8 +370,11 @@ void CodingSession::onAnalysisFinished(const AnalysisResult& result) {
     }
     NoteAnalysis analysis;
     analysis.text = result.text;
-    analysis.suggestions =
-        suggestionsFromPrediction(result.prediction, m_engine->info(), m_live.catalog.get());
+    // A note without a word the model knows gets no suggestions: its scores would be the codes' priors.
+    analysis.insufficientText = result.prediction.insufficientText;
+    if (!analysis.insufficientText)
+        analysis.suggestions =
+            suggestionsFromPrediction(result.prediction, m_engine->info(), m_live.catalog.get());
     analysis.milliseconds = result.milliseconds;
     analysis.tokens = result.prediction.tokens;
     analysis.windows = result.prediction.windows;

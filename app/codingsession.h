@@ -73,6 +73,8 @@ struct NoteAnalysis {
     double milliseconds = 0.0;
     std::int64_t tokens = 0;
     std::int64_t windows = 1;
+    // The note has no word the model knows (fc::insufficientTextMessage()): no suggestions are made.
+    bool insufficientText = false;
 };
 
 class CodingSession : public QObject {
@@ -144,8 +146,7 @@ public:
     std::optional<CodedChart> currentChart() const;
 
 public Q_SLOTS:
-    // Cancels a running analysis (the engine checks the flag between windows; a finer-grained callback is
-    // connected by model/ Engine progress support).
+    // Cancels a running analysis (the engine checks the flag between batches of windows).
     void cancelAnalysis();
 
 Q_SIGNALS:
@@ -153,7 +154,7 @@ Q_SIGNALS:
     void modelChanged(const fc::LiveModel& model);
     void modelLoadFailed(const QString& error);
     void analysisStarted();
-    // Progress of the running analysis in units of `total` (windows when the engine reports them).
+    // Progress of a running analysis of several windows: windows scored so far, of `total`.
     void progress(int done, int total);
     void analysed(const fc::NoteAnalysis& analysis);
     void analysisFailed(const QString& error); // not emitted for a cancelled analysis

@@ -124,7 +124,18 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_session, &CodingSession::modelLoadFailed, this, &MainWindow::onModelLoadFailed);
     connect(m_session, &CodingSession::analysisStarted, this, [this]() {
         statusBar()->showMessage(tr("Analysing the note…"));
+        m_busy->setRange(0, 0); // indeterminate until a long note reports its windows
         updateBusy();
+    });
+    connect(m_session, &CodingSession::progress, this, [this](int done, int total) {
+        if (total <= 1 || !m_session->isAnalysing()) {
+            updateBusy(); // (1, 1) ends every analysis, a cancelled one too
+            return;
+        }
+        m_busy->setRange(0, total);
+        m_busy->setValue(done);
+        statusBar()->showMessage(
+            tr("Analysing a long note: window %1 of %2 (Esc cancels)").arg(done).arg(total));
     });
     connect(m_session, &CodingSession::analysed, this, &MainWindow::onAnalysed);
     connect(m_session, &CodingSession::analysisFailed, this, &MainWindow::onAnalysisFailed);
@@ -425,6 +436,9 @@ void MainWindow::onAnalysed(const NoteAnalysis& analysis) {
     m_decisions->showAnalysis(analysis, m_suggestions->model()->threshold());
     if (m_suggestions->isBlind() && !analysis.decisions.isEmpty())
         m_suggestions->setBlind(false); // a chart decided before: nothing to hide
+    if (analysis.insufficientText)
+        statusBar()->showMessage(
+            tr("Not enough text to suggest codes: the note has no word the model knows."));
     QString timing = tr("Analysed in %1 ms · %2 tokens")
                          .arg(analysis.milliseconds, 0, 'f', 0)
                          .arg(QLocale().toString(static_cast<qlonglong>(analysis.tokens)));
@@ -475,6 +489,7 @@ void MainWindow::updateEvidence() {
 
 void MainWindow::updateBusy() {
     m_busy->setVisible(m_session->isModelLoading() || m_session->isAnalysing());
+    updateActions(); // Cancel analysis follows the analysis
 }
 
 } // namespace fc::ui

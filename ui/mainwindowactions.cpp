@@ -13,6 +13,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QSettings>
+#include <QStatusBar>
 #include <QTableView>
 
 namespace fc::ui {
@@ -101,6 +102,13 @@ void MainWindow::buildActions() {
         tr("Hide the suggestions of a new chart until you have coded it (Ctrl+Shift+R reveals)"));
     a.reveal = make(tr("&Reveal suggestions"), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R)},
                     [this]() { revealSuggestions(); });
+    // A long note is scored window by window; Esc stops it (the note stays, without suggestions).
+    a.cancelAnalysis = make(tr("&Cancel analysis"), {Qt::Key_Escape}, [this]() {
+        if (!m_session->isAnalysing())
+            return;
+        m_session->cancelAnalysis();
+        statusBar()->showMessage(tr("Analysis cancelled. Edit the note to analyse it again."), 10000);
+    });
     a.help = make(tr("&Keyboard shortcuts"), {Qt::Key_F1}, [this]() { toggleShortcutHelp(); });
     // "?" too, only where it does not type into the note or a search box.
     auto* question = new QAction(this);
@@ -120,6 +128,8 @@ void MainWindow::buildMenus() {
     m_recentMenu = file->addMenu(tr("Open &recent"));
     QAction* paste = file->addAction(tr("&Paste note"), this, &MainWindow::pasteNote);
     paste->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V));
+    file->addSeparator();
+    file->addAction(a.cancelAnalysis);
     file->addSeparator();
     file->addActions({a.exportChart, a.import});
     file->addSeparator();
@@ -154,7 +164,8 @@ void MainWindow::buildMenus() {
         {tr("Decide (in the suggestion list)"),
          {a.accept, a.acceptNext, a.acceptAll, a.reject, a.next, a.previous}},
         {tr("Edit the coded chart"), {a.undo, a.addCode, a.moveUp, a.moveDown, a.removeCode}},
-        {tr("Charts"), {open, folder, paste, a.nextChart, a.previousChart, a.done, a.reveal}},
+        {tr("Charts"),
+         {open, folder, paste, a.cancelAnalysis, a.nextChart, a.previousChart, a.done, a.reveal}},
         {tr("Export"), {a.exportChart, a.import}},
         {tr("Other"), {a.filter, settings, a.help, quit}},
     };
@@ -188,6 +199,7 @@ void MainWindow::updateActions() {
     a.previousChart->setEnabled(m_chartRow > 0);
     a.done->setEnabled(m_chartRow >= 0);
     a.reveal->setEnabled(m_suggestions->isBlind());
+    a.cancelAnalysis->setEnabled(m_session->isAnalysing());
 }
 
 } // namespace fc::ui

@@ -13,7 +13,7 @@ struct MainWindow::Actions {
     QAction *next = nullptr, *previous = nullptr, *addCode = nullptr, *removeCode = nullptr;
     QAction *moveUp = nullptr, *moveDown = nullptr, *nextChart = nullptr, *previousChart = nullptr;
     QAction *done = nullptr, *exportChart = nullptr, *import = nullptr, *filter = nullptr, *help = nullptr;
-    QAction *byUncertainty = nullptr, *blindPass = nullptr, *reveal = nullptr;
+    QAction *byUncertainty = nullptr, *blindPass = nullptr, *reveal = nullptr, *cancelAnalysis = nullptr;
 };
 
 } // namespace fc::ui

@@ -19,6 +19,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
+
 using namespace fc;
 
 namespace {
@@ -72,6 +74,8 @@ private Q_SLOTS:
     void undoRestoresAndStores();
     void rollbackUsesTheSwapPath();
     void oneActionIsOneTransaction();
+    void longNoteReportsProgressAndCancels();
+    void unknownWordsGetNoSuggestions();
 
 private:
     qint64 registerVersion(const QString& database, const QString& name, const std::string& version,
@@ -250,4 +254,53 @@ void TstCodingSession::oneActionIsOneTransaction() {
 }
 
 QTEST_GUILESS_MAIN(TstCodingSession)
+// A note of many model windows (64 tokens each here) reports its windows as it goes, and Esc's cancel stops
+// it: no analysis arrives, no failure is reported, and the session is idle again.
+void TstCodingSession::longNoteReportsProgressAndCancels() {
+    CodingSession session;
+    QSignalSpy changed(&session, &CodingSession::modelChanged);
+    QSignalSpy failed(&session, &CodingSession::modelLoadFailed);
+    session.start(m_base, 1);
+    waitForModel(session, changed, failed);
+    QString longNote;
+    for (int i = 0; i < 40000; ++i) // 200,000 tokens: 3,125 windows
+        longNote += QStringLiteral("fiebre dolor abdominal hipertensión arterial ");
+    QSignalSpy progress(&session, &CodingSession::progress);
+    QSignalSpy analysed(&session, &CodingSession::analysed);
+    QSignalSpy analysisFailed(&session, &CodingSession::analysisFailed);
+    session.analyse(longNote);
+    QVERIFY(QTest::qWaitFor(
+        [&]() {
+            for (const auto& args : progress)
+                if (args.at(1).toInt() > 1 && args.at(0).toInt() > 0)
+                    return true;
+            return analysed.count() > 0;
+        },
+        20000));
+    QVERIFY2(analysed.isEmpty(), "the long note finished before it could be cancelled");
+    int total = 0;
+    for (const auto& args : progress)
+        total = std::max(total, args.at(1).toInt());
+    QCOMPARE(total, 3125);
+    session.cancelAnalysis();
+    QVERIFY(QTest::qWaitFor([&]() { return !session.isAnalysing(); }, 20000));
+    QTest::qWait(50); // let the finished signal be delivered
+    QVERIFY(analysed.isEmpty());
+    QVERIFY(analysisFailed.isEmpty());
+}
+
+void TstCodingSession::unknownWordsGetNoSuggestions() {
+    CodingSession session;
+    QSignalSpy changed(&session, &CodingSession::modelChanged);
+    QSignalSpy failed(&session, &CodingSession::modelLoadFailed);
+    session.start(m_base, 1);
+    waitForModel(session, changed, failed);
+    const NoteAnalysis unknown = analyse(session, QStringLiteral("zzz qqq 12345"));
+    QVERIFY(unknown.insufficientText);
+    QVERIFY(unknown.suggestions.empty());
+    const NoteAnalysis known = analyse(session, kNote);
+    QVERIFY(!known.insufficientText);
+    QCOMPARE(known.suggestions.size(), std::size_t{3});
+}
+
 #include "tst_codingsession.moc"
