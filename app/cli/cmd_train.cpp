@@ -58,8 +58,9 @@ int runTrain(const QStringList& arguments) {
     QCommandLineParser parser;
     parser.addOptions({
         {QStringLiteral("preset"),
-         QStringLiteral("fusion (default), fusion-maxpool, fusion-doclevel, multirescnn, caml or drcaml: the "
-                        "paper's architecture and training settings."),
+         QStringLiteral("fusion (default), fusion-maxpool, fusion-doclevel, multirescnn, caml, drcaml, laat, "
+                        "jointlaat or fusion-plus: the paper's architecture and training settings "
+                        "(docs/MODELS.md)."),
          QStringLiteral("NAME")},
         {QStringLiteral("config"),
          QStringLiteral("JSON file overriding preset settings (keys: %1).").arg(QString::fromStdString([] {
