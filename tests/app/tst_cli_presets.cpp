@@ -1,6 +1,6 @@
 // The issue-17 presets through fusioncoder-cli as a script uses them: train (tiny network options through a
-// JSON config, one epoch), eval (the metric names), predict (codes with evidence spans from the network's label
-// attention). One loop over the presets, seconds each.
+// JSON config, one epoch), eval (the metric names), predict (codes with evidence spans from the network's
+// label attention). One loop over the presets, seconds each.
 #include "../support/cli_run.h"
 
 #include <QJsonArray>
@@ -61,12 +61,14 @@ private Q_SLOTS:
     void trainEvalPredict_data() {
         QTest::addColumn<QString>("preset");
         QTest::addColumn<QByteArray>("network");
-        const QByteArray laat = R"({"embedding_dim": 8, "rnn_hidden": 8, "attention_dim": 4, "level_projection": 4,
+        const QByteArray laat =
+            R"({"embedding_dim": 8, "rnn_hidden": 8, "attention_dim": 4, "level_projection": 4,
                                     "max_tokens": 64})";
         QTest::newRow("laat") << QStringLiteral("laat") << laat;
         QTest::newRow("jointlaat") << QStringLiteral("jointlaat") << laat;
         QTest::newRow("fusion-plus") << QStringLiteral("fusion-plus")
-                                     << QByteArray(R"({"embedding_dim": 8, "filter_sizes": [3], "filter_maps": 16,
+                                     << QByteArray(
+                                            R"({"embedding_dim": 8, "filter_sizes": [3], "filter_maps": 16,
                                                        "ffn_dim": 16, "max_tokens": 64})");
     }
 

@@ -60,7 +60,8 @@ torch::Tensor ids(std::vector<std::vector<std::int64_t>> rows) {
     std::size_t n = 0;
     for (const auto& r : rows)
         n = std::max(n, r.size());
-    auto t = torch::zeros({static_cast<std::int64_t>(rows.size()), static_cast<std::int64_t>(n)}, torch::kInt64);
+    auto t =
+        torch::zeros({static_cast<std::int64_t>(rows.size()), static_cast<std::int64_t>(n)}, torch::kInt64);
     for (std::size_t b = 0; b < rows.size(); ++b)
         for (std::size_t i = 0; i < rows[b].size(); ++i)
             t[static_cast<std::int64_t>(b)][static_cast<std::int64_t>(i)] = rows[b][i];
@@ -79,8 +80,8 @@ std::tuple<double, double, double> overfit(const std::string& arch) {
     auto network = fc::net::makeNetwork(c);
     // word 3 -> code 0, word 5 -> code 1, word 7 -> code 2; the rest is filler.
     const auto x = ids({{1, 3, 2, 4}, {5, 1, 2}, {7, 4, 4, 1, 2}, {3, 7, 2}, {2, 5, 7, 1}, {4, 2, 3, 5}});
-    const auto y = torch::tensor({1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 1, 0, 1, 1, 1, 1, 0}, torch::kFloat32)
-                       .view({6, 3});
+    const auto y =
+        torch::tensor({1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 1, 0, 1, 1, 1, 1, 0}, torch::kFloat32).view({6, 3});
     torch::optim::Adam adam(network->module().parameters(), torch::optim::AdamOptions(1e-2));
     network->module().train();
     double first = 0, last = 0, accuracy = 0;
@@ -112,7 +113,8 @@ private Q_SLOTS:
     void jointLaatStateDictHasBothLevels() {
         torch::manual_seed(1);
         // parents: 39, 401, 428 (sorted)
-        const auto network = fc::net::makeNetwork(config("jointlaat", {"401.9", "428.0", "428.1", "39.61"}, 20));
+        const auto network =
+            fc::net::makeNetwork(config("jointlaat", {"401.9", "428.0", "428.1", "39.61"}, 20));
         QCOMPARE(schemaOf(*network), authorsSchema(20, 100, 256, 256, {3, 4}, 128));
     }
 
@@ -144,10 +146,10 @@ private Q_SLOTS:
     }
 
     void padsNeverEnterTheRecurrence() {
-        // The LSTM is packed as in the authors' code, so a short note's hidden states do not depend on how far
-        // the batch pads it (without packing the backward direction would start in the padding). Its scores
-        // still see the padding through the authors' softmax over every position, but the attention over its
-        // real tokens, renormalised, is the same as alone.
+        // The LSTM is packed as in the authors' code, so a short note's hidden states do not depend on how
+        // far the batch pads it (without packing the backward direction would start in the padding). Its
+        // scores still see the padding through the authors' softmax over every position, but the attention
+        // over its real tokens, renormalised, is the same as alone.
         torch::manual_seed(4);
         auto c = config("laat", {"a", "b", "c"}, 20);
         c.options.rnnHidden = 8;

@@ -42,11 +42,13 @@ LabelHierarchy jointLaatHierarchy(const std::vector<std::string>& labels) {
 
 namespace {
 
-constexpr std::int64_t kPaperHidden = 256;         // u, MIMIC-III-50 (docs/MODELS.md)
-constexpr std::int64_t kPaperAttentionDim = 256;   // d_a, MIMIC-III-50
+constexpr std::int64_t kPaperHidden = 256;          // u, MIMIC-III-50 (docs/MODELS.md)
+constexpr std::int64_t kPaperAttentionDim = 256;    // d_a, MIMIC-III-50
 constexpr std::int64_t kPaperLevelProjection = 128; // authors' --level_projection_size
 
-std::int64_t orDefault(std::int64_t value, std::int64_t paper) { return value > 0 ? value : paper; }
+std::int64_t orDefault(std::int64_t value, std::int64_t paper) {
+    return value > 0 ? value : paper;
+}
 
 class LaatNetwork final : public Network {
 public:
@@ -78,9 +80,10 @@ public:
         if (!m_parentLogits.defined())
             return torch::zeros({});
         const auto parentTargets = torch::matmul(targets.to(torch::kFloat32), m_childToParent).clamp_max(1.0);
-        const double ratio = static_cast<double>(m_childToParent.size(1)) /
-                             static_cast<double>(m_childToParent.size(0));
-        auto loss = ratio * torch::nn::functional::binary_cross_entropy_with_logits(m_parentLogits, parentTargets);
+        const double ratio =
+            static_cast<double>(m_childToParent.size(1)) / static_cast<double>(m_childToParent.size(0));
+        auto loss =
+            ratio * torch::nn::functional::binary_cross_entropy_with_logits(m_parentLogits, parentTargets);
         m_parentLogits = torch::Tensor();
         return loss;
     }

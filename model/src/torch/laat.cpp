@@ -38,15 +38,14 @@ LaatAttentionImpl::LaatAttentionImpl(const LaatOptions& o) {
     }
 }
 
-std::pair<torch::Tensor, torch::Tensor> LaatAttentionImpl::forward(const torch::Tensor& h,
-                                                                   const torch::Tensor& previous,
-                                                                   std::size_t level) {
+std::pair<torch::Tensor, torch::Tensor>
+LaatAttentionImpl::forward(const torch::Tensor& h, const torch::Tensor& previous, std::size_t level) {
     auto first = first_linears->ptr<torch::nn::LinearImpl>(level);
     auto second = second_linears->ptr<torch::nn::LinearImpl>(level);
     auto third = third_linears->ptr<torch::nn::LinearImpl>(level);
-    const auto z = torch::tanh(first->forward(h));                          // [B, n, d_a]
+    const auto z = torch::tanh(first->forward(h));                        // [B, n, d_a]
     const auto a = torch::softmax(second->forward(z), 1).transpose(1, 2); // [B, Y, n]
-    auto v = torch::matmul(a, h);                                          // [B, Y, 2u]
+    auto v = torch::matmul(a, h);                                         // [B, Y, 2u]
     if (previous.defined())
         v = torch::cat({v, previous.unsqueeze(1).expand({v.size(0), v.size(1), previous.size(1)})}, 2);
     const auto logits = (third->weight.unsqueeze(0) * v).sum(2) + third->bias;

@@ -1,7 +1,7 @@
 #pragma once
 // LAAT and JointLAAT (Vu, Nguyen & Nguyen, IJCAI 2020, "A Label Attention Model for ICD Coding from Clinical
-// Text"; authors' code aehrc/LAAT, src/models/rnn.py + src/models/attentions/). docs/MODELS.md has the paper's
-// settings and what this port chose where the paper is silent.
+// Text"; authors' code aehrc/LAAT, src/models/rnn.py + src/models/attentions/). docs/MODELS.md has the
+// paper's settings and what this port chose where the paper is silent.
 //
 // Network: word embedding -> dropout -> BiLSTM (hidden u per direction, packed: padding never enters the
 // recurrence) -> H [B, n, 2u]. For each label level l:
@@ -9,8 +9,8 @@
 //   A = softmax_n(second_linears[l](Z))^T    [B, Y_l, n]    (no bias; padded positions take part, as the
 //                                                             authors' padded softmax does)
 //   V = A H                                  [B, Y_l, 2u]
-//   JointLAAT, level > 0: V_y <- [V_y ; p], p = sigmoid(projection_linears[l-1](sigmoid(logits_{l-1}))) [B, P]
-//   logits_l[y] = <third_linears[l].weight[y], V_y> + third_linears[l].bias[y]
+//   JointLAAT, level > 0: V_y <- [V_y ; p], p = sigmoid(projection_linears[l-1](sigmoid(logits_{l-1}))) [B,
+//   P] logits_l[y] = <third_linears[l].weight[y], V_y> + third_linears[l].bias[y]
 // LAAT has one level (the codes); JointLAAT two: level 0 = the codes' parents (jointlaat.h), level 1 = the
 // codes. The last level's logits and attention are the network's output.
 //
@@ -36,8 +36,8 @@ struct LaatOptions {
     TORCH_ARG(std::int64_t, vocab_rows);
     TORCH_ARG(std::vector<std::int64_t>, level_labels); // labels per level, the codes last
     TORCH_ARG(std::int64_t, embedding_dim) = 100;
-    TORCH_ARG(std::int64_t, hidden) = 256;          // u, per direction
-    TORCH_ARG(std::int64_t, attention_dim) = 256;   // d_a
+    TORCH_ARG(std::int64_t, hidden) = 256;           // u, per direction
+    TORCH_ARG(std::int64_t, attention_dim) = 256;    // d_a
     TORCH_ARG(std::int64_t, level_projection) = 128; // P (JointLAAT)
     TORCH_ARG(double, dropout) = 0.3;                // on the embeddings
 };
