@@ -3,9 +3,9 @@
 // Progress goes to stderr; a JSON summary of the run goes to stdout. Ctrl-C stops between batches and keeps
 // the best model and the last complete epoch's state (continue with --resume).
 //
-// Fusion+ (fusion-spec.md 1.0) is a data choice, not a preset: train on every note of the full training split
-// with the 50-code label file, e.g.
-//   fusioncoder-cli train --preset fusion --train train_full.jsonl --dev dev_50.jsonl --labels
+// Fusion+ (fusion-spec.md 1.0) trains on every note of the full training split with the 50 most frequent codes:
+// --preset fusion-plus (= fusion with --top-labels 50), or with the authors' label file, e.g.
+//   fusioncoder-cli train --preset fusion-plus --train train_full.jsonl --dev dev_50.jsonl --labels
 //   TOP_50_CODES.txt
 //     --embeddings processed_full.embed --out fusion-plus
 // (notes without any of the 50 codes are dropped, as the authors' loader does).
@@ -58,8 +58,9 @@ QJsonObject metricsObject(const std::map<std::string, double>& metrics) {
 void addTrainOptions(QCommandLineParser& parser) {
     parser.addOptions({
         {QStringLiteral("preset"),
-         QStringLiteral("fusion (default), fusion-maxpool, fusion-doclevel, multirescnn, caml or drcaml: the "
-                        "paper's architecture and training settings."),
+         QStringLiteral("fusion (default), fusion-maxpool, fusion-doclevel, multirescnn, caml, drcaml, laat, "
+                        "jointlaat or fusion-plus: the paper's architecture and training settings "
+                        "(docs/MODELS.md)."),
          QStringLiteral("NAME")},
         {QStringLiteral("config"),
          QStringLiteral("JSON file overriding preset settings (keys: %1).").arg(QString::fromStdString([] {

@@ -45,6 +45,10 @@ EvidenceOptions evidenceOptionsFor(const std::string& arch, EvidenceGeometry geo
         const int k = kernel > 0 ? kernel : 10;
         options.tokensPerPosition = 1;
         options.rightTokens = k - 1;
+    } else if (arch == "laat" || arch == "jointlaat") {
+        // One BiLSTM state per token: the position is the token (its receptive field is the whole note, so
+        // the full geometry adds no fixed widening either).
+        options.tokensPerPosition = 1;
     } else {
         throw std::invalid_argument("evidenceOptionsFor: unknown architecture \"" + arch + "\"");
     }

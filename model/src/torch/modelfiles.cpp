@@ -120,7 +120,10 @@ json optionsToJson(const NetworkOptions& o) {
                 {"max_tokens", o.maxTokens},
                 {"caml_kernel", o.camlKernel},
                 {"caml_filter_maps", o.camlFilterMaps},
-                {"drcaml_lambda", o.drcamlLambda}};
+                {"drcaml_lambda", o.drcamlLambda},
+                {"rnn_hidden", o.rnnHidden},
+                {"attention_dim", o.attentionDim},
+                {"level_projection", o.levelProjection}};
 }
 
 NetworkOptions optionsFromJson(const json& j) {
@@ -137,6 +140,9 @@ NetworkOptions optionsFromJson(const json& j) {
     o.camlKernel = j.value("caml_kernel", o.camlKernel);
     o.camlFilterMaps = j.value("caml_filter_maps", o.camlFilterMaps);
     o.drcamlLambda = j.value("drcaml_lambda", o.drcamlLambda);
+    o.rnnHidden = j.value("rnn_hidden", o.rnnHidden);
+    o.attentionDim = j.value("attention_dim", o.attentionDim);
+    o.levelProjection = j.value("level_projection", o.levelProjection);
     return o;
 }
 
@@ -213,7 +219,8 @@ void writeRetrieval(const RetrievalOptions& retrieval, const fs::path& dir, json
 
 const std::vector<std::string>& knownArchitectures() {
     static const std::vector<std::string> archs{"fusion",      "fusion-maxpool", "fusion-doclevel",
-                                                "multirescnn", "caml",           "drcaml"};
+                                                "multirescnn", "caml",           "drcaml",
+                                                "laat",        "jointlaat"};
     return archs;
 }
 

@@ -3,6 +3,7 @@
 #include "fc/model/errors.h"
 #include "torch/baselines.h"
 #include "torch/fusion.h"
+#include "torch/jointlaat.h"
 
 #include <algorithm>
 
@@ -11,6 +12,8 @@ namespace fc::net {
 torch::Tensor Network::descriptionLoss(const torch::Tensor&, const std::vector<torch::Tensor>&) {
     return torch::zeros({});
 }
+
+torch::Tensor Network::auxiliaryLoss(const torch::Tensor&) { return torch::zeros({}); }
 
 namespace {
 
@@ -135,9 +138,13 @@ std::unique_ptr<Network> makeNetwork(const ModelConfig& config) {
             return std::make_unique<MultiResCnnNetwork>(config);
         if (config.arch == "caml" || config.arch == "drcaml")
             return std::make_unique<CamlNetwork>(config);
+        if (config.arch == "laat" || config.arch == "jointlaat")
+            return makeLaatNetwork(config);
     } catch (const c10::Error& e) {
         throw ModelError("invalid options for architecture '" + config.arch +
                          "': " + e.what_without_backtrace());
+    } catch (const std::invalid_argument& e) {
+        throw ModelError("invalid options for architecture '" + config.arch + "': " + e.what());
     }
     throw ModelError("unknown architecture '" + config.arch + "'");
 }

@@ -52,6 +52,10 @@ public:
     // Returns a scalar to add to the loss; zero for every other architecture.
     virtual torch::Tensor descriptionLoss(const torch::Tensor& targets,
                                           const std::vector<torch::Tensor>& descriptions);
+    // A training term of the architecture itself, for the batch of the last forward() in train mode, to add
+    // to the loss: JointLAAT's parent-level BCE (jointlaat.h). targets [B, Y] in {0,1}. Zero for every other
+    // architecture, and when no train-mode forward() came before.
+    virtual torch::Tensor auxiliaryLoss(const torch::Tensor& targets);
     const ModelConfig& config() const { return m_config; }
 
 protected:

@@ -124,7 +124,8 @@ std::vector<torch::Tensor> embeddingTables(net::Network& network) {
     std::vector<torch::Tensor> tables;
     for (const auto& p : network.module().named_parameters(true)) {
         const std::string& name = p.key();
-        if (name == "word_rep.embed.weight" || name == "embed.weight" || name == "desc_embedding.weight")
+        if (name == "word_rep.embed.weight" || name == "embed.weight" || name == "desc_embedding.weight" ||
+            name == "embedding.embeddings.weight") // the last: LAAT/JointLAAT
             tables.push_back(p.value());
     }
     return tables;
@@ -302,7 +303,8 @@ torch::Tensor batchLoss(Run& run, const TrainingData& data, const trainer::Batch
                     : F::binary_cross_entropy_with_logits(out.logits, targets);
     if (!run.descriptions.empty())
         loss = loss + run.network->descriptionLoss(targets, run.descriptions);
-    if (!data.evidenceBySource.empty()) { // issue #13: evidence-supervised label attention
+    loss = loss + run.network->auxiliaryLoss(targets); // JointLAAT's parent-level loss; 0 for the others
+    if (!data.evidenceBySource.empty()) {              // issue #13: evidence-supervised label attention
         std::vector<const trainer::NoteEvidence*> evidence;
         evidence.reserve(notes.size());
         for (const auto* n : notes)

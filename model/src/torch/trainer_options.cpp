@@ -28,7 +28,8 @@ std::string resolvePath(const std::string& path, const std::string& baseDir) {
 
 const std::vector<std::string>& trainingPresets() {
     static const std::vector<std::string> presets{"fusion",      "fusion-maxpool", "fusion-doclevel",
-                                                  "multirescnn", "caml",           "drcaml"};
+                                                  "multirescnn", "caml",           "drcaml",
+                                                  "laat",        "jointlaat",      "fusion-plus"};
     return presets;
 }
 
@@ -46,6 +47,24 @@ TrainOptions presetOptions(const std::string& preset) {
         // dropout 0.2; DR-CAML lambda 10.
         options.arch = preset;
         options.maxEpochs = 200;
+    } else if (preset == "laat" || preset == "jointlaat") {
+        // Vu et al. 2020 / aehrc/LAAT run.sh + args_parser.py: AdamW (weight decay 0, i.e. Adam), lr 1e-3,
+        // batch 8, 50 epochs, patience 5, micro-F1 selection, 4000 tokens, dropout 0.3; u, d_a and the level
+        // projection come from the network defaults (jointlaat.cpp). docs/MODELS.md.
+        options.arch = preset;
+        options.learningRate = 1e-3;
+        options.batchSize = 8;
+        options.maxEpochs = 50;
+        options.patience = 5;
+        options.criterion = "micro_f1";
+        options.network.dropout = 0.3;
+        options.network.maxTokens = 4000;
+    } else if (preset == "fusion-plus") {
+        // Fusion+ (Fusion paper Table 3; fusion-spec.md 1.0): Fusion trained on every note of the full
+        // training split, scored on the 50 most frequent codes (notes with none of them are dropped).
+        options.arch = "fusion";
+        options.maxEpochs = 30;
+        options.topLabels = 50;
     } else {
         std::string known;
         for (const auto& name : trainingPresets())
@@ -213,6 +232,12 @@ TrainOptions applyTrainConfig(const std::string& jsonText, const TrainOptions& b
                         n.camlFilterMaps = f.get<std::int64_t>();
                     else if (field.key() == "drcaml_lambda")
                         n.drcamlLambda = f.get<double>();
+                    else if (field.key() == "rnn_hidden")
+                        n.rnnHidden = f.get<std::int64_t>();
+                    else if (field.key() == "attention_dim")
+                        n.attentionDim = f.get<std::int64_t>();
+                    else if (field.key() == "level_projection")
+                        n.levelProjection = f.get<std::int64_t>();
                     else
                         throw InputError(sourceName + ": unknown key '" + key + "'");
                 }

@@ -27,6 +27,11 @@ struct NetworkOptions {
     std::int64_t camlKernel = 10;  // CAML / DR-CAML convolution width
     std::int64_t camlFilterMaps = 50;
     double drcamlLambda = 10.0; // DR-CAML description-regulariser weight (training only)
+    // Issue 17 networks (docs/MODELS.md). 0 = the architecture's paper default for MIMIC-III-50, so a value
+    // that was never written (older model.json, a resumed run) still builds the paper's network.
+    std::int64_t rnnHidden = 0;       // LSTM hidden size per direction (LAAT u, C-LSTM-Att)
+    std::int64_t attentionDim = 0;    // label-attention projection d_a (LAAT, JointLAAT)
+    std::int64_t levelProjection = 0; // JointLAAT: size of the projected parent-level prediction
 };
 
 // Optional retrieval component (neighbours.h), two ways of using the nearest-neighbour vote v of a code:
@@ -50,7 +55,7 @@ struct RetrievalOptions {
 struct ModelConfig {
     std::string name = "Untitled model";
     std::string version = "1";
-    // "fusion", "fusion-maxpool", "fusion-doclevel", "multirescnn", "caml", "drcaml"
+    // "fusion", "fusion-maxpool", "fusion-doclevel", "multirescnn", "caml", "drcaml", "laat", "jointlaat"
     std::string arch = "fusion";
     std::string language = "en";
     bool placeholder = false; // random weights

@@ -106,8 +106,8 @@ struct TrainOptions {
     std::string language = "en";
 };
 
-// "fusion", "fusion-maxpool", "fusion-doclevel", "multirescnn", "caml", "drcaml".
-// (Fusion+ is a data choice, not a preset: train on every full-train note with the 50 labels file.)
+// "fusion", "fusion-maxpool", "fusion-doclevel", "multirescnn", "caml", "drcaml", "laat", "jointlaat",
+// "fusion-plus" (Fusion with the 50 most frequent codes: give it every full-train note; docs/MODELS.md).
 const std::vector<std::string>& trainingPresets();
 // The paper's / authors' settings for a preset. Throws InputError on an unknown name.
 TrainOptions presetOptions(const std::string& preset);

@@ -1,0 +1,116 @@
+// The issue-17 presets through fusioncoder-cli as a script uses them: train (tiny network options through a
+// JSON config, one epoch), eval (the metric names), predict (codes with evidence spans from the network's
+// label attention). One loop over the presets, seconds each.
+#include "../support/cli_run.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QtTest>
+
+namespace {
+
+using Run = fc::testing::CliRun;
+using fc::testing::runCli;
+
+void writeFile(const QString& path, const QByteArray& content) {
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(content);
+}
+
+// Code n39.0 iff the note mentions "alpha", 0dtj0zz iff "beta" (ICD-10-CM and ICD-10-PCS, so JointLAAT gets
+// two parents).
+QByteArray dataset(int documents, int offset) {
+    const char* filler[] = {"patient", "pain", "history", "normal", "exam", "fever", "stable", "treated"};
+    QByteArray lines;
+    for (int i = 0; i < documents; ++i) {
+        const int kind = (i + offset) % 3;
+        QByteArray text;
+        for (int w = 0; w < 6; ++w)
+            text += QByteArray(filler[(i * 3 + w * 5 + offset) % 8]) + ' ';
+        QByteArray codes;
+        if (kind != 1) {
+            text += "alpha ";
+            codes += "\"n39.0\"";
+        }
+        if (kind != 0) {
+            text += "beta";
+            codes += QByteArray(codes.isEmpty() ? "" : ",") + "\"0dtj0zz\"";
+        }
+        lines += "{\"id\":\"d" + QByteArray::number(i) + "\",\"text\":\"" + text + "\",\"codes\":[" + codes +
+                 "]}\n";
+    }
+    return lines;
+}
+
+} // namespace
+
+class TestCliPresets : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(m_dir.isValid());
+        writeFile(path("train.jsonl"), dataset(12, 0));
+        writeFile(path("dev.jsonl"), dataset(6, 1));
+        writeFile(path("note.txt"), "The patient reports alpha and beta.\n");
+    }
+
+    void trainEvalPredict_data() {
+        QTest::addColumn<QString>("preset");
+        QTest::addColumn<QByteArray>("network");
+        const QByteArray laat =
+            R"({"embedding_dim": 8, "rnn_hidden": 8, "attention_dim": 4, "level_projection": 4,
+                                    "max_tokens": 64})";
+        QTest::newRow("laat") << QStringLiteral("laat") << laat;
+        QTest::newRow("jointlaat") << QStringLiteral("jointlaat") << laat;
+        QTest::newRow("fusion-plus") << QStringLiteral("fusion-plus")
+                                     << QByteArray(
+                                            R"({"embedding_dim": 8, "filter_sizes": [3], "filter_maps": 16,
+                                                       "ffn_dim": 16, "max_tokens": 64})");
+    }
+
+    void trainEvalPredict() {
+        QFETCH(QString, preset);
+        QFETCH(QByteArray, network);
+        const QString config = path(qPrintable(preset + ".json"));
+        writeFile(config, "{\"preset\": \"" + preset.toUtf8() +
+                              "\", \"min_document_frequency\": 1, \"network\": " + network + "}");
+        const QString model = path(qPrintable(preset + "-model"));
+        const Run trained = runCli({"train", "--config", config, "--train", path("train.jsonl"), "--dev",
+                                    path("dev.jsonl"), "--out", model, "--epochs", "1", "--threads", "1"});
+        QVERIFY2(trained.exitCode == 0, trained.err.constData());
+        const QJsonObject summary = QJsonDocument::fromJson(trained.out).object();
+        QCOMPARE(summary.value("preset").toString(), preset);
+        QCOMPARE(summary.value("labels").toInt(), 2);
+        QCOMPARE(summary.value("epochs").toInt(), 1);
+
+        const Run evaluated = runCli({"eval", "--model", model, "--data", path("dev.jsonl"), "--json"});
+        QVERIFY2(evaluated.exitCode == 0, evaluated.err.constData());
+        const QJsonObject metrics = QJsonDocument::fromJson(evaluated.out).object();
+        for (const char* name : {"macro_auc", "micro_f1", "p_at_5", "p_at_8", "map", "n_docs"})
+            QVERIFY2(metrics.contains(QLatin1String(name)), name);
+        QCOMPARE(metrics.value("n_docs").toInt(), 6);
+
+        const Run predicted = runCli({"predict", "--model", model, "--top", "0", path("note.txt")});
+        QVERIFY2(predicted.exitCode == 0, predicted.err.constData());
+        const QJsonArray codes = QJsonDocument::fromJson(predicted.out).object().value("codes").toArray();
+        QCOMPARE(codes.size(), 2);
+        for (const auto& code : codes) {
+            const QJsonArray evidence = code.toObject().value("evidence").toArray();
+            QVERIFY2(!evidence.isEmpty(), qPrintable(code.toObject().value("code").toString()));
+            const QJsonObject span = evidence.first().toObject();
+            QVERIFY(span.value("end").toInt() > span.value("begin").toInt());
+            QVERIFY(span.value("weight").toDouble() > 0.0);
+        }
+    }
+
+private:
+    QString path(const char* name) const { return m_dir.filePath(QLatin1String(name)); }
+    QTemporaryDir m_dir;
+};
+
+QTEST_MAIN(TestCliPresets)
+#include "tst_cli_presets.moc"
