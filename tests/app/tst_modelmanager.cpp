@@ -22,6 +22,7 @@ void tinyModel(const QString& dir, const std::string& version) {
     config.options.embeddingDim = 8;
     config.options.filterSizes = {3};
     config.options.filterMaps = 4;
+    config.options.heads = 2; // the authors' head split needs heads of at least `heads` features
     config.options.ffnDim = 8;
     config.options.maxTokens = 16;
     config.labels = {"A00", "B00"};

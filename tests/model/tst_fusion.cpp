@@ -238,6 +238,25 @@ private Q_SLOTS:
         QCOMPARE(w[3][299].item<float>(), float(std::cos(2.0 / std::pow(10000.0, 298.0 / 300.0))));
     }
 
+    // The authors' scale 1/sqrt(perHead // heads) is 1/sqrt(0) when a head is narrower than the number of
+    // heads (8 features, 4 heads: heads of 2): that network scored NaN from its first batch. It is refused
+    // now; the standard split and wide enough heads are fine.
+    void authorsHeadsNarrowerThanHeadCountAreRefused() {
+        auto c = config("fusion", 2, 10);
+        c.options.filterSizes = {3};
+        c.options.filterMaps = 8;
+        c.options.heads = 4;
+        QVERIFY_EXCEPTION_THROWN(fc::net::makeNetwork(c), fc::ModelError);
+        c.options.authorsHeads = false;
+        QVERIFY(fc::net::makeNetwork(c) != nullptr);
+        c.options.authorsHeads = true;
+        c.options.filterMaps = 16; // heads of 4: scale 1/sqrt(1)
+        auto net = fc::net::makeNetwork(c);
+        torch::NoGradGuard noGrad;
+        net->module().eval();
+        QVERIFY(torch::isfinite(net->forward(randomIds(1, 12, 12)).logits).all().item<bool>());
+    }
+
     void headSplitOptionChangesTheResult() {
         auto c = config("fusion", 5, 20);
         c.options.filterSizes = {3, 5}; // 100 features: 4 heads of 25

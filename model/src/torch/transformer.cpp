@@ -6,6 +6,12 @@ namespace fc::net {
 
 MultiHeadAttentionImpl::MultiHeadAttentionImpl(const TransferOptions& o) : options(o) {
     TORCH_CHECK(o.model_dim() % o.heads() == 0, "model_dim must be a multiple of heads");
+    // The authors' scale is 1/sqrt(perHead // heads) (integer division, kept for exactness): when a head is
+    // narrower than the number of heads that is 1/sqrt(0), and every score becomes NaN (their code divides by
+    // zero there). Refuse such a network instead of training or scoring NaN.
+    TORCH_CHECK(o.head_split() != HeadSplit::Authors || o.model_dim() / o.heads() >= o.heads(),
+                "with the authors' head split, model_dim / heads (", o.model_dim() / o.heads(),
+                ") must be at least heads (", o.heads(), "): raise filter_maps or lower heads");
     linear_k = register_module("linear_k", torch::nn::Linear(o.model_dim(), o.model_dim()));
     linear_v = register_module("linear_v", torch::nn::Linear(o.model_dim(), o.model_dim()));
     linear_q = register_module("linear_q", torch::nn::Linear(o.model_dim(), o.model_dim()));
