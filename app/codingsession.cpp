@@ -95,6 +95,24 @@ storage::AnalysisRecord analysisRecord(qint64 noteId, const QString& modelVersio
     return analysis;
 }
 
+// The decision to store for `state`: its code, kind, order and POA, with the model's score (codes the coder
+// added have none: -1) and version.
+storage::DecisionRecord decisionRecord(const CodeDecisionState& state,
+                                       const std::vector<Suggestion>& suggestions,
+                                       const std::string& modelVersion) {
+    storage::DecisionRecord record;
+    record.code = state.code.toStdString();
+    record.system = state.system.toStdString();
+    record.kind = decisionKind(state.status);
+    record.sequence = state.sequence;
+    record.poa = state.poa.toStdString();
+    const auto scored = std::find_if(suggestions.begin(), suggestions.end(),
+                                     [&state](const Suggestion& s) { return s.code == state.code; });
+    record.score = scored != suggestions.end() && scored->hasScore() ? scored->score : -1.0;
+    record.modelVersion = modelVersion;
+    return record;
+}
+
 } // namespace
 
 CodingSession::CodingSession(QObject* parent)
@@ -436,17 +454,7 @@ void CodingSession::persistDifferences(const DecisionSnapshot& now) {
         }
         if (before != m_stored.end() ? *before == state : state.status == SuggestionStatus::Suggested)
             continue;
-        storage::DecisionRecord decision;
-        decision.code = state.code.toStdString();
-        decision.system = state.system.toStdString();
-        decision.kind = decisionKind(state.status);
-        decision.sequence = state.sequence;
-        decision.poa = state.poa.toStdString();
-        const auto scored = std::find_if(m_suggestions.begin(), m_suggestions.end(),
-                                         [&code](const Suggestion& s) { return s.code == code; });
-        decision.score = scored != m_suggestions.end() && scored->hasScore() ? scored->score : -1.0;
-        decision.modelVersion = m_live.info.version;
-        decisions.push_back(std::move(decision));
+        decisions.push_back(decisionRecord(state, m_suggestions, m_live.info.version));
     }
     // One coder action, one transaction: all of its decisions are stored or none (then saving stops and the
     // state is kept in memory).
@@ -485,16 +493,7 @@ std::optional<CodedChart> CodingSession::currentChart() const {
         for (const CodeDecisionState& state : m_stored) {
             if (!isCoded(state.status))
                 continue;
-            storage::DecisionRecord record;
-            record.code = state.code.toStdString();
-            record.system = state.system.toStdString();
-            record.kind = decisionKind(state.status);
-            record.sequence = state.sequence;
-            record.poa = state.poa.toStdString();
-            const auto scored = std::find_if(m_suggestions.begin(), m_suggestions.end(),
-                                             [&state](const Suggestion& s) { return s.code == state.code; });
-            record.score = scored != m_suggestions.end() ? scored->score : -1.0;
-            record.modelVersion = m_live.info.version;
+            storage::DecisionRecord record = decisionRecord(state, m_suggestions, m_live.info.version);
             record.who = storage::currentOsUser();
             record.decidedAt = storage::currentUtcTimestamp();
             decisions.push_back(std::move(record));
