@@ -1,6 +1,7 @@
 // The issue-17 presets through fusioncoder-cli as a script uses them: train (tiny network options through a
 // JSON config, one epoch), eval (the metric names), predict (codes with evidence spans from the network's
 // label attention). One loop over the presets, seconds each.
+#include "../support/alpha_beta_dataset.h"
 #include "../support/cli_run.h"
 
 #include <QJsonArray>
@@ -14,35 +15,12 @@ namespace {
 using Run = fc::testing::CliRun;
 using fc::testing::runCli;
 
-void writeFile(const QString& path, const QByteArray& content) {
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(content);
-}
+using fc::testing::writeFile;
 
 // Code n39.0 iff the note mentions "alpha", 0dtj0zz iff "beta" (ICD-10-CM and ICD-10-PCS, so JointLAAT gets
 // two parents).
 QByteArray dataset(int documents, int offset) {
-    const char* filler[] = {"patient", "pain", "history", "normal", "exam", "fever", "stable", "treated"};
-    QByteArray lines;
-    for (int i = 0; i < documents; ++i) {
-        const int kind = (i + offset) % 3;
-        QByteArray text;
-        for (int w = 0; w < 6; ++w)
-            text += QByteArray(filler[(i * 3 + w * 5 + offset) % 8]) + ' ';
-        QByteArray codes;
-        if (kind != 1) {
-            text += "alpha ";
-            codes += "\"n39.0\"";
-        }
-        if (kind != 0) {
-            text += "beta";
-            codes += QByteArray(codes.isEmpty() ? "" : ",") + "\"0dtj0zz\"";
-        }
-        lines += "{\"id\":\"d" + QByteArray::number(i) + "\",\"text\":\"" + text + "\",\"codes\":[" + codes +
-                 "]}\n";
-    }
-    return lines;
+    return fc::testing::alphaBetaDataset(documents, offset, "n39.0", "0dtj0zz", [](int) { return 6; });
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 // fusioncoder-cli train and eval as scripts see them: a tiny model trained from dataset files through a JSON
 // config, the summary and metric names on stdout, exit code 2 with one line on stderr for bad input.
+#include "../support/alpha_beta_dataset.h"
 #include "../support/cli_run.h"
 
 #include <QJsonDocument>
@@ -13,34 +14,11 @@ namespace {
 using Run = fc::testing::CliRun;
 using fc::testing::runCli;
 
-void writeFile(const QString& path, const QByteArray& content) {
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(content);
-}
+using fc::testing::writeFile;
 
 // Code A iff the note mentions "alpha", B iff "beta"; every note has one of them.
 QByteArray dataset(int documents, int offset) {
-    const char* filler[] = {"patient", "pain", "history", "normal", "exam", "fever", "stable", "treated"};
-    QByteArray lines;
-    for (int i = 0; i < documents; ++i) {
-        const int kind = (i + offset) % 3; // 0: A, 1: B, 2: both
-        QByteArray text;
-        for (int w = 0; w < 8; ++w)
-            text += QByteArray(filler[(i * 3 + w * 5 + offset) % 8]) + ' ';
-        QByteArray codes;
-        if (kind != 1) {
-            text += "alpha ";
-            codes += "\"A\"";
-        }
-        if (kind != 0) {
-            text += "beta";
-            codes += QByteArray(codes.isEmpty() ? "" : ",") + "\"B\"";
-        }
-        lines += "{\"id\":\"d" + QByteArray::number(i) + "\",\"text\":\"" + text + "\",\"codes\":[" + codes +
-                 "]}\n";
-    }
-    return lines;
+    return fc::testing::alphaBetaDataset(documents, offset, "A", "B", [](int) { return 8; });
 }
 
 } // namespace

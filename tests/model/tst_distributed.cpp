@@ -1,6 +1,7 @@
 // Data-parallel training over c10d/Gloo as users run it: fusioncoder-cli ranks on 127.0.0.1 (free ports
 // picked per test), a tiny Fusion without dropout. Two ranks must reproduce one process with the same global
 // batch; a lost worker and bad set-ups must end every rank with a clear message in bounded time.
+#include "../support/alpha_beta_dataset.h"
 #include "../support/cli_run.h"
 
 #include "fc/model/engine.h"
@@ -30,34 +31,12 @@ namespace {
 using fc::testing::CliRun;
 using fc::testing::runCli;
 
-void writeFile(const QString& path, const QByteArray& content) {
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(content);
-}
+using fc::testing::writeFile;
 
 // Code A iff the note mentions "alpha", B iff "beta"; note lengths differ, so batches are padded.
 QByteArray dataset(int documents, int offset) {
-    const char* filler[] = {"patient", "pain", "history", "normal", "exam", "fever", "stable", "treated"};
-    QByteArray lines;
-    for (int i = 0; i < documents; ++i) {
-        const int kind = (i + offset) % 3; // 0: A, 1: B, 2: both
-        QByteArray text;
-        for (int w = 0; w < 4 + (i * 7 + offset) % 9; ++w)
-            text += QByteArray(filler[(i * 3 + w * 5 + offset) % 8]) + ' ';
-        QByteArray codes;
-        if (kind != 1) {
-            text += "alpha ";
-            codes += "\"A\"";
-        }
-        if (kind != 0) {
-            text += "beta";
-            codes += QByteArray(codes.isEmpty() ? "" : ",") + "\"B\"";
-        }
-        lines += "{\"id\":\"d" + QByteArray::number(i) + "\",\"text\":\"" + text + "\",\"codes\":[" + codes +
-                 "]}\n";
-    }
-    return lines;
+    return fc::testing::alphaBetaDataset(documents, offset, "A", "B",
+                                         [offset](int i) { return 4 + (i * 7 + offset) % 9; });
 }
 
 // A port nobody listens on now (the kernel's choice for port 0).
