@@ -3,6 +3,7 @@
 #include "databasepassphrase.h"
 #include "modellocator.h"
 
+#include "fc/model/dataset.h"
 #include "fc/storage/database.h"
 
 #include <QFile>
@@ -26,6 +27,21 @@ void parseOrThrow(QCommandLineParser& parser, const QStringList& arguments, cons
     }
 }
 
+std::vector<std::string> codesOfFile(const QString& path) {
+    if (path.endsWith(QStringLiteral(".jsonl")))
+        return labelsFromDataset(path.toStdString());
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+        throw UsageError(QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
+    std::vector<std::string> codes;
+    while (!file.atEnd()) {
+        const QByteArray line = file.readLine().trimmed();
+        if (!line.isEmpty())
+            codes.push_back(line.toUpper().toStdString());
+    }
+    return codes;
+}
+
 QString requiredValue(const QCommandLineParser& parser, const QString& option) {
     const QString value = parser.value(option);
     if (value.isEmpty())
@@ -33,7 +49,8 @@ QString requiredValue(const QCommandLineParser& parser, const QString& option) {
     return value;
 }
 
-int intValue(const QCommandLineParser& parser, const QString& option, int fallback, int minimum, int maximum) {
+int intValue(const QCommandLineParser& parser, const QString& option, int fallback, int minimum,
+             int maximum) {
     if (!parser.isSet(option))
         return fallback;
     bool ok = false;

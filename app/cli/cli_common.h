@@ -6,6 +6,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace fc::cli {
 
@@ -32,6 +33,9 @@ double doubleValue(const QCommandLineParser& parser, const QString& option, doub
 
 // Reads a whole file (or stdin for "-") as bytes; throws UsageError naming the file when it cannot.
 QByteArray readInput(const QString& pathOrDash);
+// The codes of a dataset (.jsonl: every distinct code, sorted) or of a label file (one code per line, upper-
+// cased, in file order); throws UsageError when the file cannot be read.
+std::vector<std::string> codesOfFile(const QString& path);
 // Resolves MODEL (a directory or a shipped name) or throws UsageError.
 QString modelDirectory(const QString& nameOrPath);
 

@@ -34,6 +34,8 @@ const Command kCommands[] = {
     {"convert", "Rewrite a model with float16 (or float32) weights.", fc::cli::runConvert},
     {"descriptions", "Write code<TAB>description lines for the codes of label files or datasets.",
      fc::cli::runDescriptions},
+    {"examples", "Write extra short training examples: evidence mentions in context, code-system terms.",
+     fc::cli::runExamples},
     {"prepare", "Convert CodiEsp or MIMIC-III to dataset files (prepare codiesp|mimic3 --help).",
      fc::cli::runPrepare},
     {"train", "Train a model directory from dataset files (--preset fusion|multirescnn|caml|...).",

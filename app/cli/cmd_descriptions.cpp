@@ -19,22 +19,6 @@ namespace fc::cli {
 
 namespace {
 
-// Codes of a dataset (.jsonl) or of a label file (one code per line).
-std::vector<std::string> codesOf(const QString& path) {
-    if (path.endsWith(QStringLiteral(".jsonl")))
-        return labelsFromDataset(path.toStdString());
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
-        throw UsageError(QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
-    std::vector<std::string> codes;
-    while (!file.atEnd()) {
-        const QByteArray line = file.readLine().trimmed();
-        if (!line.isEmpty())
-            codes.push_back(line.toStdString());
-    }
-    return codes;
-}
-
 void writeAtomically(const QString& path, const QByteArray& text) {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size() || !file.commit())
@@ -93,7 +77,7 @@ int runDescriptions(const QStringList& arguments) {
 
     std::set<std::string> codes;
     for (const QString& input : inputs)
-        for (auto& code : codesOf(input))
+        for (auto& code : codesOfFile(input))
             codes.insert(std::move(code));
     const QString evidencePath = parser.value(QStringLiteral("from-evidence"));
     if (!evidencePath.isEmpty())

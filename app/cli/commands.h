@@ -15,6 +15,7 @@ int runExport(const QStringList& arguments);
 int runImportPytorch(const QStringList& arguments);
 int runFineTune(const QStringList& arguments);
 int runDescriptions(const QStringList& arguments);
+int runExamples(const QStringList& arguments);
 int runRetrieval(const QStringList& arguments);
 int runBaseline(const QStringList& arguments);
 int runReviewSim(const QStringList& arguments);
