@@ -3,9 +3,11 @@
 #include "cli_common.h"
 #include "commands.h"
 
+#include "fc/model/dataset.h"
 #include "fc/model/evaluation.h"
 #include "fc/model/metrics.h"
 
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
@@ -54,6 +56,11 @@ int runEval(const QStringList& arguments) {
         {QStringLiteral("network-only"),
          QStringLiteral("The network's scores and attention alone, without the retrieval part (neighbour "
                         "vote, description match and its mentions).")},
+        {QStringLiteral("train-frequency"),
+         QStringLiteral(
+             "The training dataset (.jsonl): also report MAP per train-frequency bucket of the gold "
+             "codes, map_train_freq_0, map_train_freq_1_4 and map_train_freq_5plus."),
+         QStringLiteral("FILE")},
         {QStringLiteral("scores"),
          QStringLiteral("Also write every score: one line per document, id<TAB>code:score ... (all labels)."),
          QStringLiteral("FILE")},
@@ -77,6 +84,13 @@ int runEval(const QStringList& arguments) {
     options.evidence = !parser.isSet(QStringLiteral("no-evidence"));
     options.networkOnly = parser.isSet(QStringLiteral("network-only"));
     options.threads = intValue(parser, QStringLiteral("threads"), 0, 0, 256);
+    const QString trainPath = parser.value(QStringLiteral("train-frequency"));
+    if (!trainPath.isEmpty()) {
+        if (!QFileInfo(trainPath).isFile())
+            throw UsageError(QStringLiteral("--train-frequency: no dataset file at %1").arg(trainPath));
+        for (const auto& [code, count] : codeFrequencies(trainPath.toStdString()))
+            options.trainFrequency.emplace(code, count);
+    }
     if (parser.isSet(QStringLiteral("threshold")))
         options.threshold =
             static_cast<float>(doubleValue(parser, QStringLiteral("threshold"), 0.5, 0.0, 1.0));

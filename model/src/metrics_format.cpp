@@ -70,6 +70,9 @@ std::vector<Row> rows(const EvalMetrics& m) {
         {"codiesp_x_precision", &m.codiesp_x_precision},
         {"codiesp_x_recall", &m.codiesp_x_recall},
         {"codiesp_x_f1", &m.codiesp_x_f1},
+        {"map_train_freq_0", &m.map_train_freq_0},
+        {"map_train_freq_1_4", &m.map_train_freq_1_4},
+        {"map_train_freq_5plus", &m.map_train_freq_5plus},
     };
     for (const auto& [name, value] : optional)
         if (*value)

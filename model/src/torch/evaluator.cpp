@@ -4,6 +4,7 @@
 #include "fc/model/evaluation.h"
 #include "fc/model/evidence_metrics.h"
 #include "fc/model/metrics_codiesp.h"
+#include "fc/model/metrics_frequency.h"
 #include "fc/model/tokenizer.h"
 #include "fc/model/unicode.h"
 
@@ -55,6 +56,34 @@ void addCodiespMap(const ModelInfo& info, const std::vector<evaluator::EvalDocum
         metrics.codiesp_d_map = map.d_map;
     if (anyP)
         metrics.codiesp_p_map = map.p_map;
+}
+
+// MAP per train-frequency bucket (metrics_frequency.h) of the scored documents' gold codes.
+void addFrequencyBucketMap(const ModelInfo& info, const std::vector<evaluator::EvalDocument>& documents,
+                           const std::vector<std::size_t>& kept, const ScoreMatrix& scores,
+                           const std::unordered_map<std::string, std::int64_t>& trainFrequency,
+                           EvalMetrics& metrics) {
+    std::unordered_map<std::string, std::int32_t> labelIndex;
+    for (std::size_t i = 0; i < info.labels.size(); ++i)
+        labelIndex.emplace(info.labels[i], static_cast<std::int32_t>(i));
+    std::vector<std::vector<BucketGold>> gold;
+    for (const auto d : kept) {
+        std::vector<BucketGold> g;
+        const std::set<std::string> unique(documents[d].codes.begin(), documents[d].codes.end());
+        for (const auto& code : unique) {
+            const auto label = labelIndex.find(code);
+            const auto frequency = trainFrequency.find(code);
+            g.push_back({label != labelIndex.end() ? label->second : -1,
+                         frequencyBucket(frequency != trainFrequency.end() ? frequency->second : 0)});
+        }
+        gold.push_back(std::move(g));
+    }
+    const FrequencyBucketMap map = frequencyBucketMap(scores, gold);
+    std::optional<double>* fields[kFrequencyBuckets] = {
+        &metrics.map_train_freq_0, &metrics.map_train_freq_1_4, &metrics.map_train_freq_5plus};
+    for (int b = 0; b < kFrequencyBuckets; ++b)
+        if (map.documents[static_cast<std::size_t>(b)] > 0)
+            *fields[b] = map.map[static_cast<std::size_t>(b)];
 }
 
 EvaluationResult evaluateDocuments(const std::string& modelDirectory,
@@ -188,6 +217,8 @@ EvaluationResult evaluateDocuments(const std::string& modelDirectory,
         result.metrics.codiesp_x_f1 = x.f1;
     }
     addCodiespMap(info, documents, kept, scores, result.metrics);
+    if (!options.trainFrequency.empty())
+        addFrequencyBucketMap(info, documents, kept, scores, options.trainFrequency, result.metrics);
     for (const auto d : kept)
         result.documentIds.push_back(documents[d].id);
     result.labels = info.labels;

@@ -28,6 +28,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace fc {
@@ -41,6 +42,9 @@ struct EvaluationOptions {
     bool evidence = true; // compute the evidence metrics when the data has gold evidence
     // The network's scores and attention alone, without the retrieval part (PredictOptions::networkOnly).
     bool networkOnly = false;
+    // Code -> number of training documents that carry it (dataset.h codeFrequencies). When not empty, MAP per
+    // train-frequency bucket is computed (metrics_frequency.h); codes it lacks count as never seen.
+    std::unordered_map<std::string, std::int64_t> trainFrequency;
     std::function<void(std::size_t done, std::size_t total)> progress; // after each document
     const std::atomic<bool>* cancel = nullptr; // checked between documents; throws fc::Cancelled
 };

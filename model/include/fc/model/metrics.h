@@ -110,6 +110,12 @@ struct EvalMetrics {
     std::optional<double> codiesp_x_precision;
     std::optional<double> codiesp_x_recall;
     std::optional<double> codiesp_x_f1;
+
+    // MAP per train-frequency bucket of the gold codes (metrics_frequency.h): codes never in the training
+    // notes, in 1-4 of them, in 5 or more. Filled by the caller when it knows the training frequencies.
+    std::optional<double> map_train_freq_0;
+    std::optional<double> map_train_freq_1_4;
+    std::optional<double> map_train_freq_5plus;
 };
 
 // gold.size() must equal scores.docs; a label index outside [0, L) or a NaN score throws
