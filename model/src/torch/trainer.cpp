@@ -94,6 +94,8 @@ void validate(const TrainOptions& o) {
         throw InputError("warm-up epochs must be >= 0");
     if (!(o.evidenceAttentionWeight >= 0.0)) // issue #13
         throw InputError("evidence attention weight must be >= 0");
+    if (o.lengthBucketBatches < 0)
+        throw InputError("length bucket batches must be >= 0");
     if (o.retrievalPrior < 0 || o.retrievalPrior > 10000)
         throw InputError("retrieval prior neighbours must be in 0..10000");
     if (o.distributed.worldSize > 1 && o.batchSize < o.distributed.worldSize)
@@ -115,6 +117,9 @@ void validateStreaming(const TrainOptions& o) {
     if (o.evidenceAttentionWeight > 0.0)
         throw InputError("streaming training cannot use the evidence attention loss (it needs every note's "
                          "evidence spans in memory)");
+    if (o.lengthBucketBatches > 1)
+        throw InputError(
+            "streaming training cannot group notes by length (its shuffle buffer decides the order)");
     if (o.shuffleBuffer < 1)
         throw InputError("the shuffle buffer must hold >= 1 note");
 }
@@ -586,7 +591,8 @@ TrainResult trainPrepared(Run& run, TrainingData& data, const std::vector<Docume
     result.vocabulary = run.prepared.vocabulary.size();
     if (!data.batches)
         data.batches =
-            trainer::inMemoryBatches(data.train.notes, static_cast<std::size_t>(run.options.batchSize));
+            trainer::inMemoryBatches(data.train.notes, static_cast<std::size_t>(run.options.batchSize),
+                                     static_cast<std::size_t>(std::max(run.options.lengthBucketBatches, 0)));
     buildNetwork(run, data);
     if (trainSet)
         attachEvidenceTargets(run, data, *trainSet);

@@ -17,12 +17,16 @@ void shuffle(std::vector<std::size_t>& order, std::mt19937_64& rng) {
 
 class InMemoryBatches final : public BatchSource {
 public:
-    InMemoryBatches(const std::vector<EncodedNote>& notes, std::size_t batchSize)
-        : m_notes(notes), m_batchSize(batchSize), m_order(notes.size()) {}
+    InMemoryBatches(const std::vector<EncodedNote>& notes, std::size_t batchSize,
+                    std::size_t lengthBucketBatches)
+        : m_notes(notes), m_batchSize(batchSize), m_bucketBatches(lengthBucketBatches),
+          m_order(notes.size()) {}
 
     void startEpoch(std::mt19937_64& rng) override {
         std::iota(m_order.begin(), m_order.end(), std::size_t{0});
         shuffle(m_order, rng);
+        if (m_bucketBatches > 1)
+            groupByLength(rng);
         m_next = 0;
     }
 
@@ -37,8 +41,35 @@ public:
     std::size_t notesPerEpoch() const override { return m_notes.size(); }
 
 private:
+    // Sorts each group of m_bucketBatches batches of the shuffled order by length, then shuffles the order
+    // of the batches (all full but possibly the very last, which stays last).
+    void groupByLength(std::mt19937_64& rng) {
+        const std::size_t group = m_bucketBatches * m_batchSize;
+        for (std::size_t first = 0; first < m_order.size(); first += group) {
+            const auto begin = m_order.begin() + static_cast<std::ptrdiff_t>(first);
+            const auto end =
+                m_order.begin() + static_cast<std::ptrdiff_t>(std::min(first + group, m_order.size()));
+            std::stable_sort(begin, end, [&](std::size_t a, std::size_t b) {
+                return m_notes[a].ids.size() < m_notes[b].ids.size();
+            });
+        }
+        const std::size_t full = m_order.size() / m_batchSize;
+        std::vector<std::size_t> batches(full);
+        std::iota(batches.begin(), batches.end(), std::size_t{0});
+        shuffle(batches, rng);
+        std::vector<std::size_t> order;
+        order.reserve(m_order.size());
+        for (const std::size_t b : batches)
+            order.insert(order.end(), m_order.begin() + static_cast<std::ptrdiff_t>(b * m_batchSize),
+                         m_order.begin() + static_cast<std::ptrdiff_t>((b + 1) * m_batchSize));
+        order.insert(order.end(), m_order.begin() + static_cast<std::ptrdiff_t>(full * m_batchSize),
+                     m_order.end());
+        m_order = std::move(order);
+    }
+
     const std::vector<EncodedNote>& m_notes;
     std::size_t m_batchSize;
+    std::size_t m_bucketBatches;
     std::vector<std::size_t> m_order;
     std::size_t m_next = 0;
 };
@@ -125,8 +156,9 @@ private:
 
 } // namespace
 
-std::unique_ptr<BatchSource> inMemoryBatches(const std::vector<EncodedNote>& notes, std::size_t batchSize) {
-    return std::make_unique<InMemoryBatches>(notes, batchSize);
+std::unique_ptr<BatchSource> inMemoryBatches(const std::vector<EncodedNote>& notes, std::size_t batchSize,
+                                             std::size_t lengthBucketBatches) {
+    return std::make_unique<InMemoryBatches>(notes, batchSize, lengthBucketBatches);
 }
 
 std::unique_ptr<BatchSource> streamingBatches(const StreamingSpec& spec, const Vocabulary& vocabulary,

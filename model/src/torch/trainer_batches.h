@@ -29,8 +29,10 @@ public:
     virtual std::size_t notesPerEpoch() const = 0;
 };
 
-// Notes are not copied: `notes` must outlive the source.
-std::unique_ptr<BatchSource> inMemoryBatches(const std::vector<EncodedNote>& notes, std::size_t batchSize);
+// Notes are not copied: `notes` must outlive the source. lengthBucketBatches > 1 groups notes of similar
+// length into batches (TrainingOptions::lengthBucketBatches); 0 or 1 keeps the plain shuffled order.
+std::unique_ptr<BatchSource> inMemoryBatches(const std::vector<EncodedNote>& notes, std::size_t batchSize,
+                                             std::size_t lengthBucketBatches = 0);
 
 struct StreamingSpec {
     std::string path;

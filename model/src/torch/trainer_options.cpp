@@ -100,6 +100,7 @@ const std::vector<std::string>& trainConfigKeys() {
                                                "warmup_epochs",
                                                "retrieval_prior",
                                                "evidence_attention_weight",
+                                               "length_bucket_batches",
                                                "name",
                                                "version",
                                                "language",
@@ -197,6 +198,8 @@ TrainOptions applyTrainConfig(const std::string& jsonText, const TrainOptions& b
                 options.retrievalPrior = v.get<int>();
             else if (key == "evidence_attention_weight") // issue #13
                 options.evidenceAttentionWeight = v.get<double>();
+            else if (key == "length_bucket_batches") // issue #13
+                options.lengthBucketBatches = v.get<int>();
             else if (key == "name")
                 options.modelName = v.get<std::string>();
             else if (key == "version")

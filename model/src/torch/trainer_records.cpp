@@ -98,7 +98,8 @@ Json trajectoryOptions(const TrainOptions& o) {
             {"frequency_bias", o.frequencyBias},
             {"warmup_epochs", o.warmupEpochs},
             {"retrieval_prior", o.retrievalPrior},
-            {"evidence_attention_weight", o.evidenceAttentionWeight}};
+            {"evidence_attention_weight", o.evidenceAttentionWeight},
+            {"length_bucket_batches", o.lengthBucketBatches}};
 }
 
 void writeTextAtomically(const std::string& path, const std::string& text) {
@@ -142,6 +143,7 @@ void applyTrajectory(const Json& saved, TrainOptions& options) {
     options.warmupEpochs = saved.value("warmup_epochs", 0);
     options.retrievalPrior = saved.value("retrieval_prior", 0);
     options.evidenceAttentionWeight = saved.value("evidence_attention_weight", 0.0); // issue #13
+    options.lengthBucketBatches = saved.value("length_bucket_batches", 0);            // issue #13
 }
 
 } // namespace fc::trainer

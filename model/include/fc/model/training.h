@@ -99,6 +99,11 @@ struct TrainOptions {
     // > 0: adds this weight x the evidence attention loss (torch/evidence_attention_loss.h): label attention
     // of each (note, code) with gold evidence is pushed onto the positions covering the evidence (issue #13).
     double evidenceAttentionWeight = 0.0;
+    // > 1: batches of notes of similar length (issue #13): each epoch's shuffled order is cut into groups of
+    // this many batches, sorted by length inside a group, and the batches are then shuffled. Short examples
+    // (mention and knowledge examples, training_examples.h) are then not padded to a whole note's length.
+    // 0 or 1: the authors' plain shuffle (default). In-memory training only.
+    int lengthBucketBatches = 0;
 
     // Written into model.json.
     std::string modelName;    // "" = "<preset> trained on <train file name>"
