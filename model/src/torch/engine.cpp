@@ -26,20 +26,20 @@ namespace {
 // A mention must cover at least this share of the description's IDF mass: one function word is not one.
 constexpr float kMentionMinShare = 0.25f;
 
-// The description mentions first (strongest first), then the attention passages that overlap none of them, at
-// most `max` spans in all.
-std::vector<EvidenceSpan> mentionsFirst(const std::vector<EvidenceSpan>& mentions,
-                                        const std::vector<EvidenceSpan>& attention, std::size_t max) {
+// The spans of the part that moved the code's score most come first (strongest first), then the other part's
+// spans that overlap none of them, at most `max` spans in all.
+std::vector<EvidenceSpan> strongestPartFirst(const std::vector<EvidenceSpan>& first,
+                                             const std::vector<EvidenceSpan>& second, std::size_t max) {
     std::vector<EvidenceSpan> spans;
-    for (const auto& m : mentions)
+    for (const auto& f : first)
         if (spans.size() < max)
-            spans.push_back(m);
-    const std::size_t mentioned = spans.size();
-    for (const auto& a : attention) {
+            spans.push_back(f);
+    const std::size_t leading = spans.size();
+    for (const auto& a : second) {
         if (spans.size() >= max)
             break;
         const bool overlaps =
-            std::any_of(spans.begin(), spans.begin() + static_cast<std::ptrdiff_t>(mentioned),
+            std::any_of(spans.begin(), spans.begin() + static_cast<std::ptrdiff_t>(leading),
                         [&](const EvidenceSpan& m) { return a.begin < m.end && m.begin < a.end; });
         if (!overlaps)
             spans.push_back(a);
@@ -256,11 +256,16 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
     }
     if (cancel && cancel->load())
         throw Cancelled();
+    // Per label: did the network's share of the mixed score outweigh the description match's? Then its
+    // attention passage, not a description mention, is the code's strongest evidence (issue #13).
+    std::vector<std::uint8_t> networkLeads(labels, 1);
     if (retrieval) {
         const bool prior = m_impl->retrieval.mode == "prior";
         const float w = m_impl->retrieval.weight;
         const float d = m_impl->retrieval.descriptionWeight;
         for (std::size_t y = 0; y < labels; ++y) {
+            if (!prior && d > 0.0f)
+                networkLeads[y] = (1.0f - w) * best[y] >= w * d * match[y] / (1.0f + d) ? 1 : 0;
             const auto it = votes.find(info.labels[y]);
             const float vote = it == votes.end() ? 0.0f : it->second;
             const float retrieved = d > 0.0f ? (vote + d * match[y]) / (1.0f + d) : vote;
@@ -289,7 +294,7 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
             ranks.push_back(r);
         }
         // A model whose score mixes in the description match also shows where the note mentions the code's
-        // description: that mention moved the score more than the network's attention did (docs/MODELS.md).
+        // description; the part that moved the score more (networkLeads) comes first.
         std::vector<std::vector<EvidenceSpan>> mentions;
         if (m_impl->retrieval.enabled() && !options.networkOnly && m_impl->retrieval.mode == "mix" &&
             m_impl->retrieval.descriptionWeight > 0.0f) {
@@ -308,10 +313,13 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
             auto spans =
                 extractEvidence(row, static_cast<std::size_t>(bestRowLength[y]), tokens.data() + begin,
                                 static_cast<std::size_t>(length), evidenceOptions);
-            prediction.codes[r].evidence =
-                mentions.empty()
-                    ? std::move(spans)
-                    : mentionsFirst(mentions[i], spans, static_cast<std::size_t>(options.maxEvidenceSpans));
+            const auto max = static_cast<std::size_t>(options.maxEvidenceSpans);
+            if (mentions.empty())
+                prediction.codes[r].evidence = std::move(spans);
+            else if (networkLeads[y] != 0)
+                prediction.codes[r].evidence = strongestPartFirst(spans, mentions[i], max);
+            else
+                prediction.codes[r].evidence = strongestPartFirst(mentions[i], spans, max);
         }
     }
     return prediction;
