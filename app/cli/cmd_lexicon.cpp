@@ -10,6 +10,7 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 
 #include <map>
 
@@ -32,8 +33,33 @@ void addEvidenceTerms(const std::vector<Document>& documents, std::vector<Lexico
     }
 }
 
+// A catalog term as notes write it: without the parenthesised non-essential modifiers and the
+// classification phrases no note uses ("Hypertension (arterial) (benign)" -> "Hypertension", "Edema, not
+// elsewhere classified" -> "Edema"); empty when nothing changes.
+std::string plainVariant(const std::string& term) {
+    const QString original = QString::fromStdString(term).simplified();
+    QString text = original;
+    text.remove(QRegularExpression(QStringLiteral("\\([^()]*\\)")));
+    text.remove(
+        QRegularExpression(QStringLiteral(",?\\s*\\b(not elsewhere classified|NEC|NOS|unspecified)\\b")));
+    text = text.simplified();
+    if (text.endsWith(QLatin1Char(',')))
+        text.chop(1);
+    return text == original || text.isEmpty() ? std::string() : text.toStdString();
+}
+
+// English catalog terms also as their plain variant; the Spanish terms are the notes' own words.
+void addTerm(const std::string& code, const std::string& term, const char* source, bool catalogEnglish,
+             std::vector<LexiconEntry>& terms) {
+    terms.push_back({code, term, source, 0, 0});
+    const auto plain = catalogEnglish ? plainVariant(term) : std::string();
+    if (!plain.empty())
+        terms.push_back({code, plain, source, 0, 0});
+}
+
 // code<TAB>term lines; a code may have many lines (every one is a term).
-void addTermFile(const QString& path, const char* source, std::vector<LexiconEntry>& terms) {
+void addTermFile(const QString& path, const char* source, bool catalogEnglish,
+                 std::vector<LexiconEntry>& terms) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         throw UsageError(QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
@@ -46,8 +72,8 @@ void addTermFile(const QString& path, const char* source, std::vector<LexiconEnt
         const auto tab = line.indexOf('\t');
         if (tab <= 0 || !isValidUtf8(line.toStdString()))
             throw UsageError(QStringLiteral("%1:%2: expected code<TAB>term in UTF-8").arg(path).arg(number));
-        terms.push_back({line.left(tab).trimmed().toUpper().toStdString(),
-                         line.mid(tab + 1).trimmed().toStdString(), source, 0, 0});
+        addTerm(line.left(tab).trimmed().toUpper().toStdString(), line.mid(tab + 1).trimmed().toStdString(),
+                source, catalogEnglish, terms);
     }
 }
 
@@ -87,6 +113,10 @@ int runLexicon(const QStringList& arguments) {
         {QStringLiteral("negation-scope"),
          QStringLiteral("Tokens a negation cue reaches, up to the clause end (default 6)."),
          QStringLiteral("N")},
+        {QStringLiteral("combine"),
+         QStringLiteral("max (a code scores its strongest match, default) or noisy-or (its distinct matched "
+                        "entries combine)."),
+         QStringLiteral("HOW")},
         {QStringLiteral("out"), QStringLiteral("Lexicon file to write (atomically)."),
          QStringLiteral("FILE")},
     });
@@ -108,15 +138,19 @@ int runLexicon(const QStringList& arguments) {
     options.negation = !parser.isSet(QStringLiteral("no-negation"));
     options.negatedFactor =
         static_cast<float>(doubleValue(parser, QStringLiteral("negated-weight"), 0.0, 0.0, 1.0));
+    if (parser.isSet(QStringLiteral("combine")))
+        options.combine = parser.value(QStringLiteral("combine")).toStdString();
+    if (options.combine != "max" && options.combine != "noisy-or")
+        throw UsageError(QStringLiteral("--combine must be max or noisy-or"));
     options.negationScope = intValue(parser, QStringLiteral("negation-scope"), 6, 1, 100);
 
     std::vector<LexiconEntry> terms;
     if (parser.isSet(QStringLiteral("from-evidence")))
         addEvidenceTerms(loadDataset(parser.value(QStringLiteral("from-evidence")).toStdString()), terms);
     for (const QString& path : parser.values(QStringLiteral("descriptions")))
-        addTermFile(path, "description", terms);
+        addTermFile(path, "description", options.language == "en", terms);
     for (const QString& path : parser.values(QStringLiteral("terms")))
-        addTermFile(path, "terms", terms);
+        addTermFile(path, "terms", options.language == "en", terms);
     if (terms.empty())
         throw UsageError(QStringLiteral("no terms: give --from-evidence, --descriptions or --terms"));
     if (!QFileInfo(trainPath).isFile())

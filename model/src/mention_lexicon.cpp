@@ -86,6 +86,8 @@ std::string optionsLine(const LexiconOptions& o) {
     line << "# language=" << o.language << " normalise=" << (o.normalise ? 1 : 0)
          << " abbreviations=" << (o.abbreviations ? 1 : 0) << " negation=" << (o.negation ? 1 : 0)
          << " negated_factor=" << o.negatedFactor << " scope=" << o.negationScope;
+    if (o.combine != "max") // files of the default stay as they were
+        line << " combine=" << o.combine;
     return line.str();
 }
 
@@ -115,17 +117,21 @@ LexiconOptions parseOptions(const std::string& line, const std::string& where) {
                 o.negatedFactor = std::stof(value);
             else if (name == "scope")
                 o.negationScope = std::stoi(value);
+            else if (name == "combine")
+                o.combine = value;
             else
                 throw ModelError(where + ": unknown option '" + name + "'");
         } catch (const std::logic_error&) {
             throw ModelError(where + ": bad value for " + name);
         }
     }
-    if (seen.size() != 6)
+    if (seen.size() - seen.count("combine") != 6)
         throw ModelError(where + ": the options line needs language, normalise, abbreviations, negation, "
                                  "negated_factor and scope");
     if (o.language != "es" && o.language != "en")
         throw ModelError(where + ": language must be es or en");
+    if (o.combine != "max" && o.combine != "noisy-or")
+        throw ModelError(where + ": combine must be max or noisy-or");
     if (!(o.negatedFactor >= 0.0f && o.negatedFactor <= 1.0f) || o.negationScope < 1 || o.negationScope > 100)
         throw ModelError(where + ": negated_factor must be in [0, 1] and scope in 1..100");
     return o;
@@ -285,7 +291,8 @@ void MentionLexicon::bind(const std::vector<std::string>& labels) {
 
 std::vector<LexiconHit> MentionLexicon::hits(std::string_view utf8Text) const {
     const auto keys = lexiconKeys(decodeUtf8(utf8Text), m_options);
-    std::map<std::tuple<std::int64_t, std::int64_t, std::size_t>, float> best; // (begin, end, label)
+    // (begin, end, label) -> (weight, entry)
+    std::map<std::tuple<std::int64_t, std::int64_t, std::size_t>, std::pair<float, std::uint32_t>> best;
     matchKeys(keys, m_byKey, m_prefixes, m_longest,
               [&](std::size_t s, std::size_t e, bool negated, const std::vector<std::uint32_t>& entries) {
                   const float factor = negated ? m_options.negatedFactor : 1.0f;
@@ -295,18 +302,34 @@ std::vector<LexiconHit> MentionLexicon::hits(std::string_view utf8Text) const {
                       if (label < 0 || !(weight > 0.0f))
                           continue;
                       auto& slot = best[{keys[s].begin, keys[e].end, static_cast<std::size_t>(label)}];
-                      slot = std::max(slot, weight);
+                      if (weight > slot.first)
+                          slot = {weight, i};
                   }
               });
     std::vector<LexiconHit> result;
     result.reserve(best.size());
-    for (const auto& [where, weight] : best)
-        result.push_back({std::get<2>(where), std::get<0>(where), std::get<1>(where), weight});
+    for (const auto& [where, found] : best)
+        result.push_back(
+            {std::get<2>(where), std::get<0>(where), std::get<1>(where), found.first, found.second});
     return result;
 }
 
 std::vector<float> MentionLexicon::scores(const std::vector<LexiconHit>& hits) const {
     std::vector<float> result(m_labels, 0.0f);
+    if (m_options.combine == "noisy-or") {
+        std::map<std::pair<std::size_t, std::uint32_t>, float> strongest; // (label, entry) -> weight
+        for (const auto& hit : hits)
+            if (hit.label < m_labels) {
+                auto& w = strongest[{hit.label, hit.entry}];
+                w = std::max(w, hit.weight);
+            }
+        std::vector<float> missed(m_labels, 1.0f);
+        for (const auto& [labelEntry, weight] : strongest)
+            missed[labelEntry.first] *= 1.0f - std::min(1.0f, weight);
+        for (std::size_t y = 0; y < m_labels; ++y)
+            result[y] = 1.0f - missed[y];
+        return result;
+    }
     for (const auto& hit : hits)
         if (hit.label < m_labels)
             result[hit.label] = std::min(1.0f, std::max(result[hit.label], hit.weight));

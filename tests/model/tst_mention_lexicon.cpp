@@ -178,6 +178,25 @@ private Q_SLOTS:
         QCOMPARE(split[1], 1.5f / 4.0f);
     }
 
+    void noisyOrCombinesDistinctEntries() {
+        fc::LexiconOptions options;
+        options.combine = "noisy-or";
+        const std::vector<fc::Document> train{doc("1", "Neumonía.", {"J18.9"}),
+                                              doc("2", "Infiltrado pulmonar.", {})};
+        const auto lexicon =
+            lexiconOf({{"J18.9", "neumonía"}, {"J18.9", "infiltrado pulmonar"}}, train, options);
+        // neumonía: (1 + 0.5) / (1 + 1); infiltrado pulmonar: (0 + 0.5) / (1 + 1); a repeated entry counts
+        // once.
+        const auto hits = lexicon.hits("Neumonía con infiltrado pulmonar; neumonía basal.");
+        QCOMPARE(hits.size(), std::size_t{3});
+        QCOMPARE(lexicon.scores(hits)[0], 1.0f - (1.0f - 0.75f) * (1.0f - 0.25f));
+        const auto strongest = lexiconOf({{"J18.9", "neumonía"}, {"J18.9", "infiltrado pulmonar"}}, train);
+        QCOMPARE(strongest.scores(strongest.hits("Neumonía con infiltrado pulmonar."))[0], 0.75f);
+        const QString path = m_tmp.filePath("noisy.tsv");
+        lexicon.save(path.toStdString());
+        QCOMPARE(fc::MentionLexicon::load(path.toStdString()).options().combine, std::string("noisy-or"));
+    }
+
     void fileRoundTrip() {
         fc::LexiconOptions options;
         options.negatedFactor = 0.5f;

@@ -19,7 +19,8 @@
 // An entry's weight for its code is how often the code was coded when the entry matched (not negated) a
 // training note, smoothed: (coded + 0.5) / (matched + 1), so an entry never seen in the notes weighs 0.5 and
 // a phrase common in notes but rarely coded ("dolor") weighs little. A code's score in a note is the largest
-// weight of its matches. Offsets are code points into the note. Pure and thread-safe after bind().
+// weight of its matches (LexiconOptions::combine). Offsets are code points into the note. Pure and
+// thread-safe after bind().
 #include "fc/model/dataset.h"
 
 #include <cstdint>
@@ -38,6 +39,9 @@ struct LexiconOptions {
     bool negation = true;        // negated matches count negatedFactor
     float negatedFactor = 0.0f;  // in [0, 1]
     int negationScope = 6;       // tokens after (before, for the trailing cues) a cue
+    // How a code's matches make its score: "max" (the strongest match) or "noisy-or" (1 - prod(1 - w) over
+    // its distinct matched entries, each at its strongest: several different mentions count more than one).
+    std::string combine = "max";
 };
 
 struct LexiconEntry {
@@ -65,6 +69,7 @@ struct LexiconHit {
     std::size_t label;
     std::int64_t begin, end;
     float weight;
+    std::uint32_t entry = 0; // the entry that matched (the strongest one for this span and label)
 };
 
 // The note's keys under `options` (exposed for tests and for build()).
@@ -90,7 +95,7 @@ public:
     void bind(const std::vector<std::string>& labels);
     // Matches of bound labels in the note, with weight > 0, in text order.
     std::vector<LexiconHit> hits(std::string_view utf8Text) const;
-    // Per bound label, the largest weight of its hits, in [0, 1].
+    // Per bound label, its hits' weights combined as options().combine says, in [0, 1].
     std::vector<float> scores(const std::vector<LexiconHit>& hits) const;
 
 private:
