@@ -29,6 +29,8 @@ const Command kCommands[] = {
      fc::cli::runInitModel},
     {"retrieval", "Add a nearest-neighbour vote to a trained model (weight and threshold chosen on dev).",
      fc::cli::runRetrieval},
+    {"lexicon", "Build a mention lexicon (evidence mentions, descriptions, terms) for retrieval --lexicon.",
+     fc::cli::runLexicon},
     {"baseline", "Score a dataset with the frequency or TF-IDF nearest-neighbour baseline.",
      fc::cli::runBaseline},
     {"convert", "Rewrite a model with float16 (or float32) weights.", fc::cli::runConvert},

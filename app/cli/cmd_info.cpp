@@ -35,12 +35,14 @@ int runInfo(const QStringList& arguments) {
         {QStringLiteral("directory"), QString::fromStdString(info.directory)},
     };
     if (!info.retrievalMode.empty())
-        output.insert(QStringLiteral("retrieval"),
-                      QJsonObject{{QStringLiteral("mode"), QString::fromStdString(info.retrievalMode)},
-                                  {QStringLiteral("neighbours"), info.retrievalNeighbours},
-                                  {QStringLiteral("weight"), static_cast<double>(info.retrievalWeight)},
-                                  {QStringLiteral("description_weight"),
-                                   static_cast<double>(info.retrievalDescriptionWeight)}});
+        output.insert(
+            QStringLiteral("retrieval"),
+            QJsonObject{
+                {QStringLiteral("mode"), QString::fromStdString(info.retrievalMode)},
+                {QStringLiteral("neighbours"), info.retrievalNeighbours},
+                {QStringLiteral("weight"), static_cast<double>(info.retrievalWeight)},
+                {QStringLiteral("description_weight"), static_cast<double>(info.retrievalDescriptionWeight)},
+                {QStringLiteral("lexicon_weight"), static_cast<double>(info.retrievalLexiconWeight)}});
     if (parser.isSet(QStringLiteral("labels"))) {
         QJsonArray labels;
         for (size_t i = 0; i < info.labels.size(); ++i)

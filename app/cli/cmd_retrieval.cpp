@@ -16,7 +16,8 @@ namespace fc::cli {
 int runRetrieval(const QStringList& arguments) {
     QCommandLineParser parser;
     parser.addOptions({
-        {QStringLiteral("model"), QStringLiteral("Trained model directory (without retrieval)."),
+        {QStringLiteral("model"),
+         QStringLiteral("Trained model directory (without retrieval, or with --replace)."),
          QStringLiteral("DIR")},
         {QStringLiteral("train"), QStringLiteral("Training dataset (.jsonl): the notes of the index."),
          QStringLiteral("FILE")},
@@ -37,14 +38,26 @@ int runRetrieval(const QStringList& arguments) {
         {QStringLiteral("description-weight"),
          QStringLiteral("Fixed weight d of the description match (default: best dev MAP of 0 ... 2)."),
          QStringLiteral("X")},
+        {QStringLiteral("lexicon"),
+         QStringLiteral(
+             "A mention lexicon (fusioncoder-cli lexicon): also mix in the best match of each code's "
+             "entries in the note; its matches become mention evidence."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("lexicon-weight"),
+         QStringLiteral("Fixed weight l of the lexicon (default: best dev MAP of 0 ... 4)."),
+         QStringLiteral("X")},
+        {QStringLiteral("replace"),
+         QStringLiteral("Rebuild the retrieval part of a model that has one (its network is scored alone).")},
         {QStringLiteral("threads"), QStringLiteral("LibTorch threads (default: all cores)."),
          QStringLiteral("N")},
     });
-    parseOrThrow(parser, arguments,
-                 QStringLiteral("Mixes a TF-IDF nearest-neighbour vote into a model's scores: "
-                                "score = (1 - w) x network + w x (vote + d x description match) / (1 + d). "
-                                "Prints JSON with the dev MAP of every "
-                                "weight tried and the dev metrics with and without the vote."));
+    parseOrThrow(
+        parser, arguments,
+        QStringLiteral("Mixes a TF-IDF nearest-neighbour vote into a model's scores: "
+                       "score = (1 - w) x network + w x (vote + d x description match + l x lexicon) "
+                       "/ (1 + d + l). "
+                       "Prints JSON with the dev MAP of every "
+                       "weight tried and the dev metrics with and without the vote."));
     const QString model = modelDirectory(requiredValue(parser, QStringLiteral("model")));
     const QString train = requiredValue(parser, QStringLiteral("train"));
     const QString dev = requiredValue(parser, QStringLiteral("dev"));
@@ -62,6 +75,15 @@ int runRetrieval(const QStringList& arguments) {
         options.descriptionWeight =
             static_cast<float>(doubleValue(parser, QStringLiteral("description-weight"), 0.5, 0.0, 100.0));
     }
+    if (parser.isSet(QStringLiteral("lexicon")))
+        options.lexiconPath = parser.value(QStringLiteral("lexicon")).toStdString();
+    if (parser.isSet(QStringLiteral("lexicon-weight"))) {
+        if (options.lexiconPath.empty())
+            throw UsageError(QStringLiteral("--lexicon-weight needs --lexicon"));
+        options.lexiconWeight =
+            static_cast<float>(doubleValue(parser, QStringLiteral("lexicon-weight"), 1.0, 0.0, 100.0));
+    }
+    options.replace = parser.isSet(QStringLiteral("replace"));
     options.progress = [](std::size_t done, std::size_t total) {
         if (done == total || done % 50 == 0)
             printProgress(QStringLiteral("retrieval: dev %1/%2 documents scored").arg(done).arg(total));
@@ -74,6 +96,7 @@ int runRetrieval(const QStringList& arguments) {
         devMap.append(
             QJsonObject{{QStringLiteral("weight"), static_cast<double>(trial.weight)},
                         {QStringLiteral("description_weight"), static_cast<double>(trial.descriptionWeight)},
+                        {QStringLiteral("lexicon_weight"), static_cast<double>(trial.lexiconWeight)},
                         {QStringLiteral("map"), trial.map}});
     const auto metrics = [](const EvalMetrics& m) {
         return QJsonDocument::fromJson(QByteArray::fromStdString(metricsToJson(m))).object();
@@ -81,6 +104,7 @@ int runRetrieval(const QStringList& arguments) {
     const QJsonObject result{
         {QStringLiteral("weight"), static_cast<double>(tuning.weight)},
         {QStringLiteral("description_weight"), static_cast<double>(tuning.descriptionWeight)},
+        {QStringLiteral("lexicon_weight"), static_cast<double>(tuning.lexiconWeight)},
         {QStringLiteral("neighbours"), tuning.neighbours},
         {QStringLiteral("threshold"), static_cast<double>(tuning.threshold)},
         {QStringLiteral("indexed_documents"), static_cast<qint64>(tuning.indexedDocuments)},

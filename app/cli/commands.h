@@ -21,5 +21,6 @@ int runBaseline(const QStringList& arguments);
 int runReviewSim(const QStringList& arguments);
 int runConvert(const QStringList& arguments);
 int runCombiner(const QStringList& arguments);
+int runLexicon(const QStringList& arguments);
 
 } // namespace fc::cli

@@ -49,6 +49,7 @@ private Q_SLOTS:
         QTest::newRow("predict") << QStringLiteral("predict");
         QTest::newRow("info") << QStringLiteral("info");
         QTest::newRow("init-model") << QStringLiteral("init-model");
+        QTest::newRow("lexicon") << QStringLiteral("lexicon");
     }
     void commandHelpExitsZero() {
         QFETCH(QString, command);
@@ -225,6 +226,52 @@ private Q_SLOTS:
         QFile tsv(described);
         QVERIFY(tsv.open(QIODevice::ReadOnly));
         QCOMPARE(tsv.readAll(), QByteArray("N44.8\tdolor escrotal\n"));
+    }
+
+    // lexicon builds a mention lexicon from train evidence; retrieval --lexicon mixes it into a model.
+    void lexiconCommandAndRetrievalWithLexicon() {
+        const QString train = m_dir.filePath(QStringLiteral("l-train.jsonl"));
+        QFile file(train);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"id\":\"1\",\"text\":\"Dolor escrotal izquierdo\",\"codes\":[\"N44.8\"],"
+                   "\"evidence\":[{\"code\":\"N44.8\",\"begin\":0,\"end\":14}]}\n"
+                   "{\"id\":\"2\",\"text\":\"HTA, sin dolor escrotal\",\"codes\":[\"I10\"],"
+                   "\"evidence\":[{\"code\":\"I10\",\"begin\":0,\"end\":3}]}\n");
+        file.close();
+        const QString lexicon = m_dir.filePath(QStringLiteral("lexicon.tsv"));
+        const Run built =
+            runCli({QStringLiteral("lexicon"), QStringLiteral("--train"), train,
+                    QStringLiteral("--from-evidence"), train, QStringLiteral("--out"), lexicon});
+        QVERIFY2(built.exitCode == 0, built.err.constData());
+        QVERIFY2(built.err.contains("2 entries"), built.err.constData());
+        QFile tsv(lexicon);
+        QVERIFY(tsv.open(QIODevice::ReadOnly));
+        // The negated "dolor escrotal" of note 2 is not counted: matched once, coded once.
+        QCOMPARE(tsv.readAll(),
+                 QByteArray("# fusioncoder-lexicon 1\n# language=es normalise=1 abbreviations=1 "
+                            "negation=1 negated_factor=0 scope=6\nN44.8\tDolor escrotal\tevidence"
+                            "\t1\t1\nI10\tHTA\tevidence\t1\t1\n"));
+        const QString out = m_dir.filePath(QStringLiteral("with-lexicon"));
+        const Run added = runCli(
+            {QStringLiteral("retrieval"), QStringLiteral("--model"), modelDir(), QStringLiteral("--train"),
+             train, QStringLiteral("--dev"), train, QStringLiteral("--weight"), QStringLiteral("0.5"),
+             QStringLiteral("--lexicon"), lexicon, QStringLiteral("--lexicon-weight"), QStringLiteral("1"),
+             QStringLiteral("--out"), out, QStringLiteral("--threads"), QStringLiteral("1")});
+        QVERIFY2(added.exitCode == 0, added.err.constData());
+        QCOMPARE(
+            QJsonDocument::fromJson(added.out).object().value(QStringLiteral("lexicon_weight")).toDouble(),
+            1.0);
+        const Run info = runCli({QStringLiteral("info"), QStringLiteral("--model"), out});
+        QCOMPARE(QJsonDocument::fromJson(info.out)
+                     .object()
+                     .value(QStringLiteral("retrieval"))
+                     .toObject()
+                     .value(QStringLiteral("lexicon_weight"))
+                     .toDouble(),
+                 1.0);
+        const Run noTerms = runCli(
+            {QStringLiteral("lexicon"), QStringLiteral("--train"), train, QStringLiteral("--out"), lexicon});
+        QCOMPARE(noTerms.exitCode, 2);
     }
 
     // A damaged 11 KB checkpoint whose pickle declares a 4 GB string: refused before LibTorch's unpickler

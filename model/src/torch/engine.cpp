@@ -3,6 +3,7 @@
 #include "fc/model/description_match.h"
 #include "fc/model/errors.h"
 #include "fc/model/evidence.h"
+#include "fc/model/mention_lexicon.h"
 #include "fc/model/modelfiles.h"
 #include "fc/model/neighbours.h"
 #include "fc/model/tokenizer.h"
@@ -47,6 +48,27 @@ std::vector<EvidenceSpan> strongestPartFirst(const std::vector<EvidenceSpan>& fi
     return spans;
 }
 
+// A code's lexicon matches (strongest first; ties: text order), without one inside another, then its
+// description mentions that overlap none of them.
+std::vector<EvidenceSpan> lexiconFirst(std::vector<EvidenceSpan> lexical,
+                                       const std::vector<EvidenceSpan>& described) {
+    std::stable_sort(lexical.begin(), lexical.end(), [](const EvidenceSpan& a, const EvidenceSpan& b) {
+        return a.weight > b.weight || (a.weight == b.weight && a.end - a.begin > b.end - b.begin);
+    });
+    std::vector<EvidenceSpan> spans;
+    const auto overlapsKept = [&](const EvidenceSpan& s) {
+        return std::any_of(spans.begin(), spans.end(),
+                           [&](const EvidenceSpan& k) { return s.begin < k.end && k.begin < s.end; });
+    };
+    for (const auto& span : lexical)
+        if (!overlapsKept(span))
+            spans.push_back(span);
+    for (const auto& span : described)
+        if (!overlapsKept(span))
+            spans.push_back(span);
+    return spans;
+}
+
 constexpr std::size_t kEvidenceTopCodes = 50;
 constexpr std::size_t kEvidenceMaxCodes = 200;
 } // namespace
@@ -60,6 +82,7 @@ public:
     RetrievalOptions retrieval;
     NeighbourIndex neighbours;       // empty unless retrieval.enabled()
     DescriptionMatcher descriptions; // used when retrieval.descriptionWeight > 0
+    MentionLexicon lexicon;          // used when retrieval.lexiconWeight > 0
     bool fast = false;               // network in bfloat16 (Engine::load)
 };
 
@@ -109,6 +132,10 @@ std::unique_ptr<Engine> Engine::load(const std::string& directory, int threads, 
         impl->descriptions = DescriptionMatcher::build(
             config.labels, DescriptionMatcher::readDescriptions(config.retrieval.descriptionsPath),
             impl->neighbours);
+    if (config.retrieval.lexiconWeight > 0.0f) {
+        impl->lexicon = MentionLexicon::load(config.retrieval.lexiconPath);
+        impl->lexicon.bind(config.labels);
+    }
 
     auto& info = impl->info;
     info.name = config.name;
@@ -127,6 +154,7 @@ std::unique_ptr<Engine> Engine::load(const std::string& directory, int threads, 
     info.retrievalMode = config.retrieval.mode;
     info.retrievalWeight = config.retrieval.weight;
     info.retrievalDescriptionWeight = config.retrieval.descriptionWeight;
+    info.retrievalLexiconWeight = config.retrieval.lexiconWeight;
     info.retrievalNeighbours = config.retrieval.neighbours;
 
     const bool caml = config.arch == "caml" || config.arch == "drcaml";
@@ -160,11 +188,19 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
     // long note never holds both token lists at once (bounded memory, issue #14). Same results either way.
     std::unordered_map<std::string, float> votes;
     std::vector<float> match;
+    std::vector<LexiconHit> lexiconHits;
+    std::vector<float> lexiconScores;
     const bool retrieval = m_impl->retrieval.enabled() && !options.networkOnly;
+    const bool withLexicon =
+        retrieval && m_impl->retrieval.mode == "mix" && m_impl->retrieval.lexiconWeight > 0.0f;
     if (retrieval) {
         votes = m_impl->neighbours.vote(utf8Text, m_impl->retrieval.neighbours);
         if (m_impl->retrieval.descriptionWeight > 0.0f)
             match = m_impl->descriptions.match(utf8Text);
+        if (withLexicon) {
+            lexiconHits = m_impl->lexicon.hits(utf8Text);
+            lexiconScores = m_impl->lexicon.scores(lexiconHits);
+        }
     }
     const auto tokens = tokenize(utf8Text);
     const auto& info = m_impl->info;
@@ -256,19 +292,23 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
     }
     if (cancel && cancel->load())
         throw Cancelled();
-    // Per label: did the network's share of the mixed score outweigh the description match's? Then its
-    // attention passage, not a description mention, is the code's strongest evidence (issue #13).
+    // Per label: did the network's share of the mixed score outweigh the mentions' (description match and
+    // lexicon)? Then its attention passage, not a mention, is the code's strongest evidence (issue #13).
     std::vector<std::uint8_t> networkLeads(labels, 1);
     if (retrieval) {
         const bool prior = m_impl->retrieval.mode == "prior";
         const float w = m_impl->retrieval.weight;
         const float d = m_impl->retrieval.descriptionWeight;
+        const float l = withLexicon ? m_impl->retrieval.lexiconWeight : 0.0f;
         for (std::size_t y = 0; y < labels; ++y) {
-            if (!prior && d > 0.0f)
-                networkLeads[y] = (1.0f - w) * best[y] >= w * d * match[y] / (1.0f + d) ? 1 : 0;
             const auto it = votes.find(info.labels[y]);
             const float vote = it == votes.end() ? 0.0f : it->second;
-            const float retrieved = d > 0.0f ? (vote + d * match[y]) / (1.0f + d) : vote;
+            const float described = d > 0.0f ? d * match[y] : 0.0f;
+            const float lexical = l > 0.0f ? l * lexiconScores[y] : 0.0f;
+            const float retrieved = (vote + described + lexical) / (1.0f + d + l);
+            // The mentions' share: the description match and the lexicon (the vote has no span).
+            if (!prior && d + l > 0.0f)
+                networkLeads[y] = (1.0f - w) * best[y] >= w * (described + lexical) / (1.0f + d + l) ? 1 : 0;
             best[y] = prior ? 1.0f / (1.0f + std::exp(-(bestLogit[y] + retrievalPrior(vote))))
                             : (1.0f - w) * best[y] + w * retrieved;
         }
@@ -302,6 +342,21 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
             for (const auto r : ranks)
                 described.push_back(order[r]);
             mentions = m_impl->descriptions.mentions(tokens, described, kMentionMinShare);
+        }
+        if (withLexicon) {
+            // Lexicon matches first: they are whole phrases coders marked, tighter than a description's
+            // words.
+            std::unordered_map<std::size_t, std::size_t> slot; // label -> its entry in `ranks`
+            for (std::size_t i = 0; i < ranks.size(); ++i)
+                slot.emplace(order[ranks[i]], i);
+            mentions.resize(ranks.size());
+            std::vector<std::vector<EvidenceSpan>> lexical(ranks.size());
+            for (const auto& hit : lexiconHits)
+                if (const auto it = slot.find(hit.label); it != slot.end())
+                    lexical[it->second].push_back(
+                        {hit.begin, hit.end, static_cast<double>(hit.weight), EvidenceSource::Mention});
+            for (std::size_t i = 0; i < ranks.size(); ++i)
+                mentions[i] = lexiconFirst(std::move(lexical[i]), mentions[i]);
         }
         for (std::size_t i = 0; i < ranks.size(); ++i) {
             const auto r = ranks[i];

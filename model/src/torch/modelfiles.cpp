@@ -37,6 +37,7 @@ constexpr const char* kFormat = "fusioncoder-model";
 constexpr int kFormatVersion = 1;
 constexpr const char* kNeighbourFile = "neighbours.tsv";
 constexpr const char* kDescriptionFile = "label-descriptions.tsv";
+constexpr const char* kLexiconFile = "lexicon.tsv";
 
 std::string shapeText(const std::vector<std::int64_t>& shape) {
     std::string s = "[";
@@ -212,15 +213,23 @@ void writeRetrieval(const RetrievalOptions& retrieval, const fs::path& dir, json
                       fs::copy_options::overwrite_existing);
         r["description_weight"] = retrieval.descriptionWeight;
     }
+    if (retrieval.lexiconWeight > 0.0f) {
+        if (retrieval.lexiconPath.empty())
+            throw ModelError("the retrieval component has a lexicon weight but no lexicon file");
+        fs::copy_file(retrieval.lexiconPath, dir / kLexiconFile, fs::copy_options::overwrite_existing);
+        r["lexicon_weight"] = retrieval.lexiconWeight;
+    } else {
+        std::error_code ignored; // a copied model's old lexicon, no longer used
+        fs::remove(dir / kLexiconFile, ignored);
+    }
     modelJson["retrieval"] = std::move(r);
 }
 
 } // namespace
 
 const std::vector<std::string>& knownArchitectures() {
-    static const std::vector<std::string> archs{"fusion",      "fusion-maxpool", "fusion-doclevel",
-                                                "multirescnn", "caml",           "drcaml",
-                                                "laat",        "jointlaat"};
+    static const std::vector<std::string> archs{
+        "fusion", "fusion-maxpool", "fusion-doclevel", "multirescnn", "caml", "drcaml", "laat", "jointlaat"};
     return archs;
 }
 
@@ -324,6 +333,9 @@ ModelConfig readModelConfig(const std::string& directory) {
             c.retrieval.descriptionWeight = r.value("description_weight", 0.0f);
             if (c.retrieval.descriptionWeight > 0.0f)
                 c.retrieval.descriptionsPath = (dir / kDescriptionFile).string();
+            c.retrieval.lexiconWeight = r.value("lexicon_weight", 0.0f);
+            if (c.retrieval.lexiconWeight > 0.0f)
+                c.retrieval.lexiconPath = (dir / kLexiconFile).string();
         }
     } catch (const json::exception& e) {
         throw ModelError(jsonPath.string() + ": " + firstLine(e.what()));
@@ -337,6 +349,8 @@ ModelConfig readModelConfig(const std::string& directory) {
         throw ModelError(jsonPath.string() + ": weights must be \"float32\" or \"float16\"");
     if (!(c.retrieval.descriptionWeight >= 0.0f && c.retrieval.descriptionWeight <= 100.0f))
         throw ModelError(jsonPath.string() + ": retrieval description_weight must be in [0, 100]");
+    if (!(c.retrieval.lexiconWeight >= 0.0f && c.retrieval.lexiconWeight <= 100.0f))
+        throw ModelError(jsonPath.string() + ": retrieval lexicon_weight must be in [0, 100]");
     if (c.retrieval.enabled() && c.retrieval.mode != "mix" && c.retrieval.mode != "prior")
         throw ModelError(jsonPath.string() + ": retrieval mode must be \"mix\" or \"prior\"");
     if (!(c.retrieval.weight >= 0.0f && c.retrieval.weight <= 1.0f) || c.retrieval.neighbours < 1 ||

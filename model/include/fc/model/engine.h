@@ -36,6 +36,7 @@ struct ModelInfo {
     std::string directory;     // where it was loaded from
     std::string retrievalMode; // "", "mix" or "prior" (modelfiles.h RetrievalOptions)
     float retrievalDescriptionWeight = 0.0f;
+    float retrievalLexiconWeight = 0.0f; // mention lexicon weight l (mention_lexicon.h); additive
     float retrievalWeight =
         0.0f; // > 0: scores mix in a nearest-neighbour vote (modelfiles.h RetrievalOptions)
     int retrievalNeighbours = 0;

@@ -37,7 +37,8 @@ struct NetworkOptions {
 // Optional retrieval component (neighbours.h), two ways of using the nearest-neighbour vote v of a code:
 //  "mix":   score = (1 - weight) x the network's probability + weight x (v + d m) / (1 + d), where m is the
 //           description match of the code (description_match.h) and d = descriptionWeight (added to a trained
-//           network by fusioncoder-cli retrieval);
+//           network by fusioncoder-cli retrieval); with a mention lexicon (mention_lexicon.h, weight
+//           l = lexiconWeight > 0) the retrieval part is (v + d m + l x) / (1 + d + l), x the lexicon score;
 //  "prior": score = sigmoid(network logit + logit(eps + (1 - 2 eps) v)), eps = kRetrievalPriorFloor: the
 //           network was trained with the vote as a fixed prior (train --retrieval-prior) and learned how the
 //           note's text corrects it.
@@ -47,6 +48,8 @@ struct RetrievalOptions {
     float weight = 0.0f;            // "mix" only, in [0, 1]
     float descriptionWeight = 0.0f; // "mix" only, >= 0; > 0 needs descriptionsPath
     std::string descriptionsPath;   // code<TAB>description lines; readModelConfig sets it, writers copy it
+    float lexiconWeight = 0.0f;     // "mix" only, >= 0; > 0 needs lexiconPath
+    std::string lexiconPath;        // the mention lexicon file; readModelConfig sets it, writers copy it
     int neighbours = 20;            // k
     std::string indexPath;          // the neighbour index file; readModelConfig sets it, writers copy it
     bool enabled() const { return !mode.empty(); }
