@@ -101,7 +101,8 @@ private Q_SLOTS:
     }
 
     // The strongest evidence of a code comes from the part that moved its score most: the description
-    // mention when the mix leans on the description match, the attention passage when it leans on the network.
+    // mention when the mix leans on the description match, the attention passage when it leans on the
+    // network.
     void strongestEvidenceComesFromTheLeadingPart() {
         const std::string note = "Fever with cough; chest film shows pneumonia.";
         const auto firstSourceOfFever = [&](float weight, float descriptionWeight, const char* name) {
@@ -121,7 +122,8 @@ private Q_SLOTS:
         };
         // Network share 0.05 x p <= 0.05; description share 0.95 x 2 x match(1) / 3 = 0.63.
         QVERIFY(firstSourceOfFever(0.95f, 2.0f, "leans-on-description") == fc::EvidenceSource::Mention);
-        // Network share 0.95 x p (p about 0.5 for this untrained network); description 0.05 x 0.25 / 1.25 = 0.01.
+        // Network share 0.95 x p (p about 0.5 for this untrained network); description 0.05 x 0.25 / 1.25 =
+        // 0.01.
         QVERIFY(firstSourceOfFever(0.05f, 0.25f, "leans-on-network") == fc::EvidenceSource::Attention);
     }
 

@@ -27,24 +27,29 @@ namespace {
 // A mention must cover at least this share of the description's IDF mass: one function word is not one.
 constexpr float kMentionMinShare = 0.25f;
 
-// The spans of the part that moved the code's score most come first (strongest first), then the other part's
-// spans that overlap none of them, at most `max` spans in all.
-std::vector<EvidenceSpan> strongestPartFirst(const std::vector<EvidenceSpan>& first,
-                                             const std::vector<EvidenceSpan>& second, std::size_t max) {
+// The strongest span of the part that moved the code's score most comes first; then the other part's spans,
+// then the leading part's other spans, at most `max` in all. Both parts stay visible: a coder sees the
+// passage that drove the score and where the note names the code. A mention (a few words) is dropped only
+// when it overlaps a mention already listed, so it may sit inside the leading attention passage; an attention
+// passage is dropped when it overlaps any span already listed.
+std::vector<EvidenceSpan> strongestPartFirst(const std::vector<EvidenceSpan>& leading,
+                                             const std::vector<EvidenceSpan>& other, std::size_t max) {
     std::vector<EvidenceSpan> spans;
-    for (const auto& f : first)
-        if (spans.size() < max)
-            spans.push_back(f);
-    const std::size_t leading = spans.size();
-    for (const auto& a : second) {
-        if (spans.size() >= max)
-            break;
-        const bool overlaps =
-            std::any_of(spans.begin(), spans.begin() + static_cast<std::ptrdiff_t>(leading),
-                        [&](const EvidenceSpan& m) { return a.begin < m.end && m.begin < a.end; });
-        if (!overlaps)
-            spans.push_back(a);
-    }
+    const auto add = [&](const EvidenceSpan& span) {
+        const bool mention = span.source == EvidenceSource::Mention;
+        const bool overlaps = std::any_of(spans.begin(), spans.end(), [&](const EvidenceSpan& s) {
+            return (!mention || s.source == EvidenceSource::Mention) && span.begin < s.end &&
+                   s.begin < span.end;
+        });
+        if (spans.size() < max && !overlaps)
+            spans.push_back(span);
+    };
+    if (!leading.empty())
+        add(leading.front());
+    for (const auto& span : other)
+        add(span);
+    for (std::size_t i = 1; i < leading.size(); ++i)
+        add(leading[i]);
     return spans;
 }
 
