@@ -91,9 +91,9 @@ private Q_SLOTS:
         }
 
         // A resumed run rebuilds the network from the saved state, with the config's non-default sizes.
-        const Run resumed = runCli({"train", "--config", config, "--train", path("train.jsonl"), "--dev",
-                                    path("dev.jsonl"), "--out", model, "--epochs", "2", "--threads", "1",
-                                    "--resume"});
+        const Run resumed =
+            runCli({"train", "--config", config, "--train", path("train.jsonl"), "--dev", path("dev.jsonl"),
+                    "--out", model, "--epochs", "2", "--threads", "1", "--resume"});
         QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
         QCOMPARE(QJsonDocument::fromJson(resumed.out).object().value("epochs").toInt(), 2);
     }
