@@ -3,7 +3,8 @@
 // Progress goes to stderr; a JSON summary of the run goes to stdout. Ctrl-C stops between batches and keeps
 // the best model and the last complete epoch's state (continue with --resume).
 //
-// Fusion+ (fusion-spec.md 1.0) trains on every note of the full training split with the 50 most frequent codes:
+// Fusion+ (fusion-spec.md 1.0) trains on every note of the full training split with the 50 most frequent
+// codes:
 // --preset fusion-plus (= fusion with --top-labels 50), or with the authors' label file, e.g.
 //   fusioncoder-cli train --preset fusion-plus --train train_full.jsonl --dev dev_50.jsonl --labels
 //   TOP_50_CODES.txt
@@ -58,9 +59,10 @@ QJsonObject metricsObject(const std::map<std::string, double>& metrics) {
 void addTrainOptions(QCommandLineParser& parser) {
     parser.addOptions({
         {QStringLiteral("preset"),
-         QStringLiteral("fusion (default), fusion-maxpool, fusion-doclevel, multirescnn, caml, drcaml, laat, "
-                        "jointlaat or fusion-plus: the paper's architecture and training settings "
-                        "(docs/MODELS.md)."),
+         QStringLiteral(
+             "fusion (default), fusion-maxpool, fusion-doclevel, multirescnn, caml, drcaml, laat, "
+             "jointlaat, fusion-plus, clstm-att or msatt-kg: the paper's architecture and training settings "
+             "(docs/MODELS.md)."),
          QStringLiteral("NAME")},
         {QStringLiteral("config"),
          QStringLiteral("JSON file overriding preset settings (keys: %1).").arg(QString::fromStdString([] {

@@ -49,6 +49,16 @@ EvidenceOptions evidenceOptionsFor(const std::string& arch, EvidenceGeometry geo
         // One BiLSTM state per token: the position is the token (its receptive field is the whole note, so
         // the full geometry adds no fixed widening either).
         options.tokensPerPosition = 1;
+    } else if (arch == "clstm-att") {
+        // One position per segment of 10 tokens (the default; the engine takes the stride from the network's
+        // geometry, i.e. the model's own segment length). A segment's LSTM state has read nothing outside it.
+        options.tokensPerPosition = 10;
+    } else if (arch == "msatt-kg") {
+        // One position per token; with the default 4 dense layers of kernel 3 the widest scale reads
+        // 4 (3 - 1) / 2 = 4 tokens on each side (`kernel` does not apply).
+        options.tokensPerPosition = 1;
+        if (full)
+            options.leftTokens = options.rightTokens = 4;
     } else {
         throw std::invalid_argument("evidenceOptionsFor: unknown architecture \"" + arch + "\"");
     }

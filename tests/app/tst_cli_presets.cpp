@@ -1,6 +1,6 @@
 // The issue-17 presets through fusioncoder-cli as a script uses them: train (tiny network options through a
 // JSON config, one epoch), eval (the metric names), predict (codes with evidence spans from the network's
-// label attention). One loop over the presets, seconds each.
+// label attention), and --resume for a second epoch. One loop over the presets, seconds each.
 #include "../support/alpha_beta_dataset.h"
 #include "../support/cli_run.h"
 
@@ -44,6 +44,12 @@ private Q_SLOTS:
                                     "max_tokens": 64})";
         QTest::newRow("laat") << QStringLiteral("laat") << laat;
         QTest::newRow("jointlaat") << QStringLiteral("jointlaat") << laat;
+        QTest::newRow("clstm-att") << QStringLiteral("clstm-att")
+                                   << QByteArray(R"({"embedding_dim": 8, "rnn_hidden": 8, "segment_tokens": 4,
+                                                    "max_tokens": 64})");
+        QTest::newRow("msatt-kg") << QStringLiteral("msatt-kg")
+                                  << QByteArray(R"({"embedding_dim": 8, "dense_layers": 2, "dense_growth": 8,
+                                                   "max_tokens": 64})");
         QTest::newRow("fusion-plus") << QStringLiteral("fusion-plus")
                                      << QByteArray(
                                             R"({"embedding_dim": 8, "filter_sizes": [3], "filter_maps": 16,
@@ -83,6 +89,13 @@ private Q_SLOTS:
             QVERIFY(span.value("end").toInt() > span.value("begin").toInt());
             QVERIFY(span.value("weight").toDouble() > 0.0);
         }
+
+        // A resumed run rebuilds the network from the saved state, with the config's non-default sizes.
+        const Run resumed =
+            runCli({"train", "--config", config, "--train", path("train.jsonl"), "--dev", path("dev.jsonl"),
+                    "--out", model, "--epochs", "2", "--threads", "1", "--resume"});
+        QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(resumed.out).object().value("epochs").toInt(), 2);
     }
 
 private:

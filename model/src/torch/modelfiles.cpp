@@ -124,7 +124,10 @@ json optionsToJson(const NetworkOptions& o) {
                 {"drcaml_lambda", o.drcamlLambda},
                 {"rnn_hidden", o.rnnHidden},
                 {"attention_dim", o.attentionDim},
-                {"level_projection", o.levelProjection}};
+                {"level_projection", o.levelProjection},
+                {"segment_tokens", o.segmentTokens},
+                {"dense_layers", o.denseLayers},
+                {"dense_growth", o.denseGrowth}};
 }
 
 NetworkOptions optionsFromJson(const json& j) {
@@ -144,6 +147,9 @@ NetworkOptions optionsFromJson(const json& j) {
     o.rnnHidden = j.value("rnn_hidden", o.rnnHidden);
     o.attentionDim = j.value("attention_dim", o.attentionDim);
     o.levelProjection = j.value("level_projection", o.levelProjection);
+    o.segmentTokens = j.value("segment_tokens", o.segmentTokens);
+    o.denseLayers = j.value("dense_layers", o.denseLayers);
+    o.denseGrowth = j.value("dense_growth", o.denseGrowth);
     return o;
 }
 
@@ -229,7 +235,8 @@ void writeRetrieval(const RetrievalOptions& retrieval, const fs::path& dir, json
 
 const std::vector<std::string>& knownArchitectures() {
     static const std::vector<std::string> archs{
-        "fusion", "fusion-maxpool", "fusion-doclevel", "multirescnn", "caml", "drcaml", "laat", "jointlaat"};
+        "fusion", "fusion-maxpool", "fusion-doclevel", "multirescnn", "caml",
+        "drcaml", "laat",           "jointlaat",       "clstm-att",   "msatt-kg"};
     return archs;
 }
 

@@ -2,8 +2,10 @@
 
 #include "fc/model/errors.h"
 #include "torch/baselines.h"
+#include "torch/clstm_att.h"
 #include "torch/fusion.h"
 #include "torch/jointlaat.h"
+#include "torch/msatt_kg.h"
 
 #include <algorithm>
 
@@ -13,7 +15,9 @@ torch::Tensor Network::descriptionLoss(const torch::Tensor&, const std::vector<t
     return torch::zeros({});
 }
 
-torch::Tensor Network::auxiliaryLoss(const torch::Tensor&) { return torch::zeros({}); }
+torch::Tensor Network::auxiliaryLoss(const torch::Tensor&) {
+    return torch::zeros({});
+}
 
 namespace {
 
@@ -140,6 +144,10 @@ std::unique_ptr<Network> makeNetwork(const ModelConfig& config) {
             return std::make_unique<CamlNetwork>(config);
         if (config.arch == "laat" || config.arch == "jointlaat")
             return makeLaatNetwork(config);
+        if (config.arch == "clstm-att")
+            return makeClstmAttNetwork(config);
+        if (config.arch == "msatt-kg")
+            return makeMsattKgNetwork(config);
     } catch (const c10::Error& e) {
         throw ModelError("invalid options for architecture '" + config.arch +
                          "': " + e.what_without_backtrace());

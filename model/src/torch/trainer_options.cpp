@@ -27,9 +27,9 @@ std::string resolvePath(const std::string& path, const std::string& baseDir) {
 } // namespace
 
 const std::vector<std::string>& trainingPresets() {
-    static const std::vector<std::string> presets{"fusion",      "fusion-maxpool", "fusion-doclevel",
-                                                  "multirescnn", "caml",           "drcaml",
-                                                  "laat",        "jointlaat",      "fusion-plus"};
+    static const std::vector<std::string> presets{
+        "fusion", "fusion-maxpool", "fusion-doclevel", "multirescnn", "caml",    "drcaml",
+        "laat",   "jointlaat",      "fusion-plus",     "clstm-att",   "msatt-kg"};
     return presets;
 }
 
@@ -59,6 +59,20 @@ TrainOptions presetOptions(const std::string& preset) {
         options.criterion = "micro_f1";
         options.network.dropout = 0.3;
         options.network.maxTokens = 4000;
+    } else if (preset == "clstm-att") {
+        // Shi et al. 2017 (docs/MODELS.md): the paper's training settings were not available to this port;
+        // Adam lr 1e-3 (the usual rate for an LSTM with Adam), batch 16, early stop on dev micro-F1 (the
+        // paper reports F1 and AUC) with the harness's patience. Network defaults in clstm_att.cpp.
+        options.arch = preset;
+        options.learningRate = 1e-3;
+        options.maxEpochs = 50;
+        options.criterion = "micro_f1";
+    } else if (preset == "msatt-kg") {
+        // Xie et al. CIKM 2019 (docs/MODELS.md): densely connected CNN + multi-scale feature attention + code
+        // graph GCN. Training settings not available to this port: Adam lr 1e-4, batch 16, 200 epochs and
+        // patience 10 as the CAML-family baselines it is compared with; network defaults in msatt_kg.cpp.
+        options.arch = preset;
+        options.maxEpochs = 200;
     } else if (preset == "fusion-plus") {
         // Fusion+ (Fusion paper Table 3; fusion-spec.md 1.0): Fusion trained on every note of the full
         // training split, scored on the 50 most frequent codes (notes with none of them are dropped).
@@ -241,6 +255,12 @@ TrainOptions applyTrainConfig(const std::string& jsonText, const TrainOptions& b
                         n.attentionDim = f.get<std::int64_t>();
                     else if (field.key() == "level_projection")
                         n.levelProjection = f.get<std::int64_t>();
+                    else if (field.key() == "segment_tokens")
+                        n.segmentTokens = f.get<std::int64_t>();
+                    else if (field.key() == "dense_layers")
+                        n.denseLayers = f.get<std::int64_t>();
+                    else if (field.key() == "dense_growth")
+                        n.denseGrowth = f.get<std::int64_t>();
                     else
                         throw InputError(sourceName + ": unknown key '" + key + "'");
                 }

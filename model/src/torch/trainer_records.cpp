@@ -62,7 +62,13 @@ Json networkOptionsToJson(const NetworkOptions& n) {
             {"max_tokens", n.maxTokens},
             {"caml_kernel", n.camlKernel},
             {"caml_filter_maps", n.camlFilterMaps},
-            {"drcaml_lambda", n.drcamlLambda}};
+            {"drcaml_lambda", n.drcamlLambda},
+            {"rnn_hidden", n.rnnHidden},
+            {"attention_dim", n.attentionDim},
+            {"level_projection", n.levelProjection},
+            {"segment_tokens", n.segmentTokens},
+            {"dense_layers", n.denseLayers},
+            {"dense_growth", n.denseGrowth}};
 }
 
 NetworkOptions networkOptionsFromJson(const Json& j) {
@@ -79,6 +85,13 @@ NetworkOptions networkOptionsFromJson(const Json& j) {
     n.camlKernel = j.at("caml_kernel").get<std::int64_t>();
     n.camlFilterMaps = j.at("caml_filter_maps").get<std::int64_t>();
     n.drcamlLambda = j.at("drcaml_lambda").get<double>();
+    // Issue-17 sizes (0 = the architecture's default); a state written before they existed has none.
+    n.rnnHidden = j.value("rnn_hidden", n.rnnHidden);
+    n.attentionDim = j.value("attention_dim", n.attentionDim);
+    n.levelProjection = j.value("level_projection", n.levelProjection);
+    n.segmentTokens = j.value("segment_tokens", n.segmentTokens);
+    n.denseLayers = j.value("dense_layers", n.denseLayers);
+    n.denseGrowth = j.value("dense_growth", n.denseGrowth);
     return n;
 }
 

@@ -56,9 +56,9 @@ enum class EvidenceGeometry {
 };
 
 // Options for a model architecture as named in ModelInfo::arch ("fusion", "fusion-maxpool",
-// "fusion-doclevel", "multirescnn", "caml", "drcaml"). `kernel` is the largest convolution kernel (25 for
-// Fusion and MultiResCNN, 10 for CAML); 0 selects that default. Throws std::invalid_argument for another
-// name.
+// "fusion-doclevel", "multirescnn", "caml", "drcaml", "laat", "jointlaat", "clstm-att", "msatt-kg").
+// `kernel` is the largest convolution kernel (25 for Fusion and MultiResCNN, 10 for CAML; unused by the
+// others); 0 selects that default. Throws std::invalid_argument for another name.
 EvidenceOptions evidenceOptionsFor(const std::string& arch,
                                    EvidenceGeometry geometry = EvidenceGeometry::Readable, int kernel = 0);
 

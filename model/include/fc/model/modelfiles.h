@@ -32,6 +32,9 @@ struct NetworkOptions {
     std::int64_t rnnHidden = 0;       // LSTM hidden size per direction (LAAT u, C-LSTM-Att)
     std::int64_t attentionDim = 0;    // label-attention projection d_a (LAAT, JointLAAT)
     std::int64_t levelProjection = 0; // JointLAAT: size of the projected parent-level prediction
+    std::int64_t segmentTokens = 0;   // C-LSTM-Att: tokens per encoded segment ("description")
+    std::int64_t denseLayers = 0;     // MSATT-KG: densely connected convolution layers (scales)
+    std::int64_t denseGrowth = 0;     // MSATT-KG: feature maps of each dense layer (the growth rate)
 };
 
 // Optional retrieval component (neighbours.h), two ways of using the nearest-neighbour vote v of a code:
@@ -58,7 +61,8 @@ struct RetrievalOptions {
 struct ModelConfig {
     std::string name = "Untitled model";
     std::string version = "1";
-    // "fusion", "fusion-maxpool", "fusion-doclevel", "multirescnn", "caml", "drcaml", "laat", "jointlaat"
+    // "fusion", "fusion-maxpool", "fusion-doclevel", "multirescnn", "caml", "drcaml", "laat", "jointlaat",
+    // "clstm-att", "msatt-kg"
     std::string arch = "fusion";
     std::string language = "en";
     bool placeholder = false; // random weights
