@@ -156,7 +156,7 @@ void applyTrajectory(const Json& saved, TrainOptions& options) {
     options.warmupEpochs = saved.value("warmup_epochs", 0);
     options.retrievalPrior = saved.value("retrieval_prior", 0);
     options.evidenceAttentionWeight = saved.value("evidence_attention_weight", 0.0); // issue #13
-    options.lengthBucketBatches = saved.value("length_bucket_batches", 0);            // issue #13
+    options.lengthBucketBatches = saved.value("length_bucket_batches", 0);           // issue #13
 }
 
 } // namespace fc::trainer
