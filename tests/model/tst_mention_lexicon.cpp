@@ -1,6 +1,7 @@
 // The mention lexicon (mention_lexicon.h): normalisation, abbreviations, negation scopes, code-point offsets
 // on accented text, weights counted by hand on tiny corpora, the file round trip, and the lexicon as the
 // third retrieval part of a model (mixed score and Mention evidence).
+#include "../support/labelled_document.h"
 #include "fc/model/dataset.h"
 #include "fc/model/engine.h"
 #include "fc/model/errors.h"
@@ -20,13 +21,7 @@
 
 namespace {
 
-fc::Document doc(std::string id, std::string text, std::vector<std::string> codes) {
-    fc::Document d;
-    d.id = std::move(id);
-    d.text = std::move(text);
-    d.codes = std::move(codes);
-    return d;
-}
+using fc::testing::doc;
 
 std::string keysOf(const std::string& text, const fc::LexiconOptions& options = {}) {
     std::string joined;

@@ -2,6 +2,7 @@
 // vote + description match) gives exactly its network's scores and attention when asked for the network
 // alone, its evidence sources are labelled (description mentions vs attention passages), and eval reports the
 // per-source evidence metrics and the official CodiEsp metrics.
+#include "../support/labelled_document.h"
 #include "fc/model/dataset.h"
 #include "fc/model/engine.h"
 #include "fc/model/evaluation.h"
@@ -18,13 +19,7 @@
 
 namespace {
 
-fc::Document doc(std::string id, std::string text, std::vector<std::string> codes) {
-    fc::Document d;
-    d.id = std::move(id);
-    d.text = std::move(text);
-    d.codes = std::move(codes);
-    return d;
-}
+using fc::testing::doc;
 
 std::vector<fc::Document> corpus() {
     return {doc("1", "Chest pain radiating to the arm, angina on exertion.", {"I20.9"}),

@@ -1,6 +1,7 @@
 // The neighbour index (neighbours.h), the reference baselines and the retrieval component of a model
 // (retrieval.h): votes computed by hand on tiny corpora, file round trip and damaged files, the mixed score
 // of a model with retrieval, and the dev choice of the weight.
+#include "../support/labelled_document.h"
 #include "fc/model/dataset.h"
 #include "fc/model/description_match.h"
 #include "fc/model/engine.h"
@@ -18,13 +19,7 @@
 
 namespace {
 
-fc::Document doc(std::string id, std::string text, std::vector<std::string> codes) {
-    fc::Document d;
-    d.id = std::move(id);
-    d.text = std::move(text);
-    d.codes = std::move(codes);
-    return d;
-}
+using fc::testing::doc;
 
 std::vector<fc::Document> corpus() {
     return {doc("1", "Chest pain radiating to the arm, angina on exertion.", {"I20.9"}),
