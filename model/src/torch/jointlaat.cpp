@@ -1,4 +1,5 @@
 #include "torch/jointlaat.h"
+#include "torch/random_embedding.h"
 
 #include "fc/model/errors.h"
 #include "torch/laat.h"
@@ -56,10 +57,7 @@ public:
         torch::NoGradGuard noGrad;
         // The harness's random embedding (random unit rows, PAD row zero), as for Fusion and the baselines;
         // the authors load word2vec vectors, which `train --embeddings` provides.
-        auto w = torch::randn_like(m_net->embedding->embeddings->weight);
-        w = w / (w.norm(2, {1}, true) + 1e-6);
-        w[0].zero_();
-        m_net->embedding->embeddings->weight.copy_(w);
+        m_net->embedding->embeddings->weight.copy_(randomUnitRows(m_net->embedding->embeddings->weight));
         if (c.arch == "jointlaat") {
             const auto labels = static_cast<std::int64_t>(c.labels.size());
             m_childToParent = torch::zeros({labels, static_cast<std::int64_t>(m_hierarchy.parents.size())});

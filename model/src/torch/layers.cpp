@@ -1,4 +1,5 @@
 #include "torch/layers.h"
+#include "torch/random_embedding.h"
 
 namespace F = torch::nn::functional;
 
@@ -15,12 +16,17 @@ torch::Tensor WordRepImpl::forward(const torch::Tensor& ids) {
     return dropout(embed(ids));
 }
 
-void WordRepImpl::resetToRandomUnitRows() {
+torch::Tensor randomUnitRows(const torch::Tensor& like) {
     torch::NoGradGuard noGrad;
-    auto w = torch::randn_like(embed->weight);
+    auto w = torch::randn_like(like);
     w = w / (w.norm(2, {1}, true) + 1e-6);
     w[0].zero_();
-    embed->weight.copy_(w);
+    return w;
+}
+
+void WordRepImpl::resetToRandomUnitRows() {
+    torch::NoGradGuard noGrad;
+    embed->weight.copy_(randomUnitRows(embed->weight));
 }
 
 ResidualBlockImpl::ResidualBlockImpl(const ResidualBlockOptions& o) {

@@ -1,4 +1,5 @@
 #include "torch/msatt_kg.h"
+#include "torch/random_embedding.h"
 
 #include "fc/model/errors.h"
 
@@ -97,10 +98,7 @@ public:
                                 .dropout(c.options.dropout)) {
         // The harness's random embedding (unit rows, PAD row zero), as for the other networks.
         torch::NoGradGuard noGrad;
-        auto w = torch::randn_like(m_net->embed->weight);
-        w = w / (w.norm(2, {1}, true) + 1e-6);
-        w[0].zero_();
-        m_net->embed->weight.copy_(w);
+        m_net->embed->weight.copy_(randomUnitRows(m_net->embed->weight));
     }
     NetworkOutput forward(const torch::Tensor& ids, bool) override {
         auto [logits, attention] = m_net->forward(ids);

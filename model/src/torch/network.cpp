@@ -1,4 +1,5 @@
 #include "torch/network.h"
+#include "torch/random_embedding.h"
 
 #include "fc/model/errors.h"
 #include "torch/baselines.h"
@@ -104,9 +105,7 @@ public:
                                 .description_regulariser(c.arch == "drcaml")
                                 .lambda(c.options.drcamlLambda)) {
         torch::NoGradGuard noGrad;
-        auto w = torch::randn_like(m_net->embed->weight);
-        w = w / (w.norm(2, {1}, true) + 1e-6);
-        w[0].zero_();
+        const auto w = randomUnitRows(m_net->embed->weight);
         m_net->embed->weight.copy_(w);
         if (m_net->desc_embedding)
             m_net->desc_embedding->weight.copy_(w);
