@@ -17,6 +17,7 @@
 #include "fc/model/dataset.h"
 #include "fc/model/training.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -144,7 +145,7 @@ void addTrainOptions(QCommandLineParser& parser) {
          QStringLiteral("LANG")},
         {QStringLiteral("resume"),
          QStringLiteral("Continue from OUT.training/state.pt (vocabulary, labels and optimiser settings come "
-                        "from the state; --epochs and --patience may be raised).")},
+                        "from the state; --epochs and --patience may be raised, and are the run's own when not given).")},
         {QStringLiteral("stream"),
          QStringLiteral("Read the training file as a stream through a shuffle buffer (memory independent of "
                         "the corpus; no --train-embeddings, --corpus or --retrieval-prior).")},
@@ -266,6 +267,20 @@ DistributedOptions distributedFromArguments(const QCommandLineParser& parser) {
         distributed.masterPort = port;
     }
     return distributed;
+}
+
+// A resumed run keeps the stopping rule it was started with: without --epochs and --patience the preset's
+// defaults (30 epochs for Fusion) would silently replace the run's own. Read from OUT.training/training.json.
+void keepSavedStoppingRule(const QCommandLineParser& parser, const QString& outDir, TrainOptions& options) {
+    QFile file(QString::fromStdString(trainingWorkDirectory(outDir.toStdString())) +
+               QStringLiteral("/training.json"));
+    if (!file.open(QIODevice::ReadOnly))
+        return; // no summary yet: the trainer reports the missing state itself
+    const QJsonObject summary = QJsonDocument::fromJson(file.readAll()).object();
+    if (!parser.isSet(QStringLiteral("epochs")) && summary.value(QStringLiteral("max_epochs")).toInt() > 0)
+        options.maxEpochs = summary.value(QStringLiteral("max_epochs")).toInt();
+    if (!parser.isSet(QStringLiteral("patience")) && summary.value(QStringLiteral("patience")).toInt() > 0)
+        options.patience = summary.value(QStringLiteral("patience")).toInt();
 }
 
 // --nproc N: this process only starts and waits for N ranks.
@@ -398,6 +413,8 @@ int runTrain(const QStringList& arguments) {
     effectiveCriterion(options.criterion, 1);
     const bool master = options.distributed.rank == 0;
     const bool stream = parser.isSet(QStringLiteral("stream"));
+    if (parser.isSet(QStringLiteral("resume")))
+        keepSavedStoppingRule(parser, outDir, options);
 
     std::vector<Document> trainSet;
     if (stream)

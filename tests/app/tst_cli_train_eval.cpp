@@ -71,6 +71,14 @@ private Q_SLOTS:
         QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
         QVERIFY(resumed.err.contains("resuming after epoch 2"));
         QCOMPARE(QJsonDocument::fromJson(resumed.out).object().value("epochs").toInt(), 3);
+
+        // Resumed again without --epochs: the run's own cap (3) holds, not the preset's 30 epochs.
+        const Run again = runCli({"train", "--config", path("config.json"), "--train", path("train.jsonl"),
+                                  "--dev", path("dev.jsonl"), "--out", path("model"), "--threads", "1",
+                                  "--criterion", "map", "--resume"});
+        QVERIFY2(again.exitCode == 0, again.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(again.out).object().value("epochs").toInt(), 3);
+        QVERIFY2(!again.err.contains("epoch 4"), again.err.constData());
     }
 
     void badInputExitsTwo_data() {
