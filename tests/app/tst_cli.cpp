@@ -228,6 +228,53 @@ private Q_SLOTS:
         QCOMPARE(tsv.readAll(), QByteArray("N44.8\tdolor escrotal\n"));
     }
 
+    // examples writes mention examples (evidence widened by --context-words within its line) and knowledge
+    // examples (--terms of the --codes' codes) as one dataset file.
+    void examplesCommand() {
+        const QString train = m_dir.filePath(QStringLiteral("e-train.jsonl"));
+        QFile file(train);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"id\":\"n1\",\"text\":\"Varon de 40 con dolor escrotal izquierdo.\\nHTA.\","
+                   "\"codes\":[\"N44.8\",\"I10\"],\"evidence\":[{\"code\":\"N44.8\",\"begin\":16,"
+                   "\"end\":30},{\"code\":\"I10\",\"begin\":42,\"end\":45}]}\n");
+        file.close();
+        const QString terms = m_dir.filePath(QStringLiteral("e-terms.tsv"));
+        QFile tsv(terms);
+        QVERIFY(tsv.open(QIODevice::WriteOnly));
+        tsv.write("I10\tEssential (primary) hypertension\nI10\thigh blood pressure\nZ99.9\tunused\n");
+        tsv.close();
+        const QString out = m_dir.filePath(QStringLiteral("e-out.jsonl"));
+        const Run made =
+            runCli({QStringLiteral("examples"), QStringLiteral("--mentions"), train,
+                    QStringLiteral("--context-words"), QStringLiteral("1"), QStringLiteral("--terms"), terms,
+                    QStringLiteral("--codes"), train, QStringLiteral("--out"), out});
+        QVERIFY2(made.exitCode == 0, made.err.constData());
+        QFile written(out);
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        QList<QJsonObject> examples;
+        for (const QByteArray& line : written.readAll().split('\n'))
+            if (!line.trimmed().isEmpty())
+                examples.append(QJsonDocument::fromJson(line).object());
+        QCOMPARE(examples.size(), 4);
+        // One word of context each side, and the HTA mention stops at its line.
+        QCOMPARE(examples[0].value(QStringLiteral("text")).toString(),
+                 QStringLiteral("con dolor escrotal izquierdo."));
+        QCOMPARE(examples[0].value(QStringLiteral("codes")).toArray().first().toString(),
+                 QStringLiteral("N44.8"));
+        QCOMPARE(examples[0].value(QStringLiteral("id")).toString(), QStringLiteral("n1#m1"));
+        QCOMPARE(examples[1].value(QStringLiteral("text")).toString(), QStringLiteral("HTA."));
+        // Knowledge examples: only the codes of --codes, one per term.
+        QCOMPARE(examples[2].value(QStringLiteral("text")).toString(),
+                 QStringLiteral("Essential (primary) hypertension"));
+        QCOMPARE(examples[3].value(QStringLiteral("codes")).toArray(), QJsonArray{QStringLiteral("I10")});
+
+        QCOMPARE(runCli({QStringLiteral("examples"), QStringLiteral("--out"), out}).exitCode, 2);
+        QCOMPARE(runCli({QStringLiteral("examples"), QStringLiteral("--terms"), terms,
+                         QStringLiteral("--out"), out})
+                     .exitCode,
+                 2);
+    }
+
     // lexicon builds a mention lexicon from train evidence; retrieval --lexicon mixes it into a model.
     void lexiconCommandAndRetrievalWithLexicon() {
         const QString train = m_dir.filePath(QStringLiteral("l-train.jsonl"));
