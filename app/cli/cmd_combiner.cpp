@@ -13,6 +13,7 @@
 #include "fc/model/dataset.h"
 #include "fc/model/description_match.h"
 #include "fc/model/evaluation.h"
+#include "fc/model/mention_lexicon.h"
 #include "fc/model/metrics.h"
 #include "fc/model/modelfiles.h"
 #include "fc/model/neighbours.h"
@@ -54,17 +55,18 @@ int runCombiner(const QStringList& arguments) {
          QStringLiteral("N")},
         {QStringLiteral("per-note"),
          QStringLiteral(
-             "Also divide the network, vote and lexicon features by their largest value in the note, "
+             "Also divide the network, vote and description features by their largest value in the note, "
              "so the combiner sees how a code compares with the note's other codes.")},
         {QStringLiteral("drop"),
          QStringLiteral("Comma-separated features to leave out (set to 0), for ablations: network, vote, "
-                        "lexicon, log_frequency, parent_score."),
+                        "description, mention_lexicon, log_frequency, parent_score."),
          QStringLiteral("NAMES")},
     });
     parseOrThrow(
         parser, arguments,
         QStringLiteral("Cross-validates the learned (logistic-regression) combiner of network score, "
-                       "neighbour vote, description match, code frequency and parent category score "
+                       "neighbour vote, description match, mention lexicon, code frequency and parent "
+                       "category score "
                        "against the model's hand-set mix, and prints JSON."));
     const QString model = modelDirectory(parser.value(QStringLiteral("model")));
     const QString data = requiredValue(parser, QStringLiteral("data"));
@@ -100,6 +102,13 @@ int runCombiner(const QStringList& arguments) {
                         config.labels,
                         DescriptionMatcher::readDescriptions(config.retrieval.descriptionsPath), index)
                   : DescriptionMatcher();
+    // The mention lexicon's score (its own weights, as the engine computes it); 0 for a model without one.
+    const bool withLexicon = config.retrieval.lexiconWeight > 0.0f && !config.retrieval.lexiconPath.empty();
+    MentionLexicon lexicon;
+    if (withLexicon) {
+        lexicon = MentionLexicon::load(config.retrieval.lexiconPath);
+        lexicon.bind(config.labels);
+    }
     const auto counts = index.codeCounts();
     std::vector<std::int64_t> frequency(config.labels.size(), 0);
     std::unordered_map<std::string, std::int32_t> labelIndex;
@@ -135,13 +144,15 @@ int runCombiner(const QStringList& arguments) {
             if (it != votes.end())
                 vote[y] = it->second;
         }
-        const std::vector<float> lexicon =
+        const std::vector<float> description =
             described ? matcher.match(document.text) : std::vector<float>(labels, 0.0f);
+        const std::vector<float> mentions =
+            withLexicon ? lexicon.scores(lexicon.hits(document.text)) : std::vector<float>(labels, 0.0f);
         const float* net = network.scores.row(d);
-        rows[d] =
-            combinerFeatures(config.labels, std::vector<float>(net, net + labels), vote, lexicon, frequency);
+        rows[d] = combinerFeatures(config.labels, std::vector<float>(net, net + labels), vote, description,
+                                   mentions, frequency);
         if (parser.isSet(QStringLiteral("per-note")))
-            for (std::size_t f = 0; f < 3; ++f) { // network, vote, lexicon
+            for (std::size_t f = 0; f < 3; ++f) { // network, vote, description
                 float largest = 0.0f;
                 for (const auto& row : rows[d])
                     largest = std::max(largest, row[f]);

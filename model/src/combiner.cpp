@@ -69,8 +69,8 @@ double objective(const std::vector<CombinerRow>& rows, const std::vector<std::ui
 } // namespace
 
 const std::array<const char*, kCombinerFeatures>& combinerFeatureNames() {
-    static const std::array<const char*, kCombinerFeatures> names = {"network", "vote", "lexicon",
-                                                                     "log_frequency", "parent_score"};
+    static const std::array<const char*, kCombinerFeatures> names = {
+        "network", "vote", "description", "mention_lexicon", "log_frequency", "parent_score"};
     return names;
 }
 
@@ -185,10 +185,12 @@ std::string codeCategory(const std::string& code) {
 
 std::vector<CombinerRow> combinerFeatures(const std::vector<std::string>& labels,
                                           const std::vector<float>& network, const std::vector<float>& vote,
-                                          const std::vector<float>& lexicon,
+                                          const std::vector<float>& description,
+                                          const std::vector<float>& mentionLexicon,
                                           const std::vector<std::int64_t>& trainFrequency) {
     const std::size_t n = labels.size();
-    if (network.size() != n || vote.size() != n || lexicon.size() != n || trainFrequency.size() != n)
+    if (network.size() != n || vote.size() != n || description.size() != n || mentionLexicon.size() != n ||
+        trainFrequency.size() != n)
         throw std::invalid_argument("combinerFeatures: one value per label is required");
     // The best and second-best network score per category, so "the other labels' best" is O(1) per label.
     std::unordered_map<std::string, std::pair<float, float>> best;
@@ -207,7 +209,10 @@ std::vector<CombinerRow> combinerFeatures(const std::vector<std::string>& labels
         const auto& [first, second] = best.at(codeCategory(labels[y]));
         const float parent = network[y] >= first ? second : first;
         rows[y] = {
-            network[y], vote[y], lexicon[y],
+            network[y],
+            vote[y],
+            description[y],
+            mentionLexicon[y],
             static_cast<float>(std::log1p(static_cast<double>(std::max<std::int64_t>(trainFrequency[y], 0)))),
             std::max(parent, 0.0f)};
     }

@@ -319,6 +319,26 @@ private Q_SLOTS:
         const Run noTerms = runCli(
             {QStringLiteral("lexicon"), QStringLiteral("--train"), train, QStringLiteral("--out"), lexicon});
         QCOMPARE(noTerms.exitCode, 2);
+
+        // combiner cross-validates the learned mix of the model's parts, the mention lexicon among them.
+        const Run combined = runCli({QStringLiteral("combiner"), QStringLiteral("--model"), out,
+                                     QStringLiteral("--data"), train, QStringLiteral("--folds"),
+                                     QStringLiteral("2"), QStringLiteral("--threads"), QStringLiteral("1")});
+        QVERIFY2(combined.exitCode == 0, combined.err.constData());
+        const QJsonObject report = QJsonDocument::fromJson(combined.out).object();
+        QCOMPARE(report.value(QStringLiteral("documents")).toInt(), 2);
+        QVERIFY(report.value(QStringLiteral("learned_combiner")).toObject().contains(QStringLiteral("map")));
+        const QJsonArray features = report.value(QStringLiteral("fold_models"))
+                                        .toArray()
+                                        .first()
+                                        .toObject()
+                                        .value(QStringLiteral("features"))
+                                        .toArray();
+        QVERIFY(features.contains(QStringLiteral("mention_lexicon")));
+        QCOMPARE(runCli({QStringLiteral("combiner"), QStringLiteral("--model"), out, QStringLiteral("--data"),
+                         train, QStringLiteral("--drop"), QStringLiteral("nonsense")})
+                     .exitCode,
+                 2);
     }
 
     // A damaged 11 KB checkpoint whose pickle declares a 4 GB string: refused before LibTorch's unpickler

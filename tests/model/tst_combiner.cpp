@@ -17,7 +17,7 @@ namespace {
 // Rows with uniform features and labels drawn from sigmoid(w.x + b).
 void sample(std::size_t n, std::uint64_t seed, std::vector<CombinerRow>& rows,
             std::vector<std::uint8_t>& labels) {
-    const std::array<double, kCombinerFeatures> w = {3.0, 2.0, 1.0, -0.5, 0.5};
+    const std::array<double, kCombinerFeatures> w = {3.0, 2.0, 1.0, 1.5, -0.5, 0.5};
     const double b = -3.0;
     std::mt19937_64 rng(seed);
     std::uniform_real_distribution<double> u(0.0, 1.0);
@@ -48,7 +48,7 @@ private Q_SLOTS:
         CombinerFitOptions options;
         options.l2 = 0.0;
         const auto model = LogisticCombiner::fit(rows, labels, options);
-        const std::array<double, kCombinerFeatures> truth = {3.0, 2.0, 1.0, -0.5, 0.5};
+        const std::array<double, kCombinerFeatures> truth = {3.0, 2.0, 1.0, 1.5, -0.5, 0.5};
         for (std::size_t f = 0; f < kCombinerFeatures; ++f)
             QVERIFY2(std::fabs(model.weights()[f] - truth[f]) < 0.25, combinerFeatureNames()[f]);
         QVERIFY(std::fabs(model.bias() + 3.0) < 0.3);
@@ -86,36 +86,39 @@ private Q_SLOTS:
     }
 
     void jsonRoundTrip() {
-        const LogisticCombiner model({1.5, -2.0, 0.25, 0.0, 3.0}, -4.0);
+        const LogisticCombiner model({1.5, -2.0, 0.25, 0.75, 0.0, 3.0}, -4.0);
         const auto back = LogisticCombiner::fromJson(model.toJson());
         QCOMPARE(back.weights(), model.weights());
         QCOMPARE(back.bias(), -4.0);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                                 LogisticCombiner::fromJson(R"({"features":["a","b","c","d","e"],)"
-                                                            R"("weights":[1,2,3,4,5],"bias":0})"));
+                                 LogisticCombiner::fromJson(R"({"features":["a","b","c","d","e","f"],)"
+                                                            R"("weights":[1,2,3,4,5,6],"bias":0})"));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, LogisticCombiner::fromJson("{"));
     }
 
     void featureRowsByHand() {
         // Categories: N44 (N44.8 0.9, N44.1 0.4), R52 (alone), BW0 (BW03ZZZ 0.2, BW04ZZZ 0.6).
         const std::vector<std::string> labels = {"N44.8", "N44.1", "R52", "BW03ZZZ", "BW04ZZZ"};
-        const auto rows =
-            combinerFeatures(labels, {0.9f, 0.4f, 0.7f, 0.2f, 0.6f}, {0.5f, 0.0f, 0.1f, 0.0f, 0.3f},
-                             {1.0f, 0.0f, 0.0f, 0.5f, 0.0f}, {3, 0, 10, 1, 0});
+        const auto rows = combinerFeatures(labels, {0.9f, 0.4f, 0.7f, 0.2f, 0.6f},
+                                           {0.5f, 0.0f, 0.1f, 0.0f, 0.3f}, {1.0f, 0.0f, 0.0f, 0.5f, 0.0f},
+                                           {0.0f, 0.0f, 0.8f, 0.0f, 0.25f}, {3, 0, 10, 1, 0});
         QCOMPARE(rows.size(), std::size_t{5});
         QCOMPARE(rows[0][0], 0.9f);
         QCOMPARE(rows[0][1], 0.5f);
         QCOMPARE(rows[0][2], 1.0f);
-        QVERIFY(std::fabs(rows[0][3] - std::log(4.0f)) < 1e-6f); // log(1 + 3)
-        QCOMPARE(rows[0][4], 0.4f);                              // N44.1, the other N44 label
-        QCOMPARE(rows[1][4], 0.9f);                              // N44.8
-        QCOMPARE(rows[2][4], 0.0f);                              // no other R52 label
-        QCOMPARE(rows[3][4], 0.6f);
-        QCOMPARE(rows[4][4], 0.2f);
+        QCOMPARE(rows[0][3], 0.0f); // mention lexicon
+        QCOMPARE(rows[2][3], 0.8f);
+        QCOMPARE(rows[4][3], 0.25f);
+        QVERIFY(std::fabs(rows[0][4] - std::log(4.0f)) < 1e-6f); // log(1 + 3)
+        QCOMPARE(rows[0][5], 0.4f);                              // N44.1, the other N44 label
+        QCOMPARE(rows[1][5], 0.9f);                              // N44.8
+        QCOMPARE(rows[2][5], 0.0f);                              // no other R52 label
+        QCOMPARE(rows[3][5], 0.6f);
+        QCOMPARE(rows[4][5], 0.2f);
         QCOMPARE(codeCategory("N44.8"), std::string("N44"));
         QCOMPARE(codeCategory("R52"), std::string("R52"));
         QCOMPARE(codeCategory("BW03ZZZ"), std::string("BW0"));
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, combinerFeatures(labels, {0.1f}, {}, {}, {}));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, combinerFeatures(labels, {0.1f}, {}, {}, {}, {}));
     }
 
     void foldsPartitionTheItems() {

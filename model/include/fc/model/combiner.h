@@ -4,8 +4,9 @@
 // probability calibrated on the data it was fitted on (the log loss is a proper scoring rule) and the
 // decision threshold means what it says. Replaces hand-set mixing weights.
 //
-// Features of a pair (combinerFeatures): the network's score, the neighbour vote, the lexicon (description)
-// match, log(1 + the code's training frequency), and the parent category's score (the highest network score
+// Features of a pair (combinerFeatures): the network's score, the neighbour vote, the description match, the
+// mention lexicon's score (mention_lexicon.h; 0 for a model without one), log(1 + the code's training
+// frequency), and the parent category's score (the highest network score
 // among the other labels of the same 3-character category, e.g. N44.8 -> N44; PCS codes: the first 3
 // characters). Scores are used as they come (probabilities / shares in [0, 1]); the model fits one weight per
 // feature plus a bias.
@@ -19,7 +20,7 @@
 
 namespace fc {
 
-constexpr std::size_t kCombinerFeatures = 5;
+constexpr std::size_t kCombinerFeatures = 6;
 using CombinerRow = std::array<float, kCombinerFeatures>;
 
 // Feature names in order (for model files and reports).
@@ -57,11 +58,12 @@ private:
     int m_iterations = 0;
 };
 
-// Per label of one note: the feature rows. network, vote and lexicon are per-label scores of the note (same
-// length as labels); trainFrequency[label] = training notes with the code.
+// Per label of one note: the feature rows. network, vote, description and mentionLexicon are per-label scores
+// of the note (same length as labels); trainFrequency[label] = training notes with the code.
 std::vector<CombinerRow> combinerFeatures(const std::vector<std::string>& labels,
                                           const std::vector<float>& network, const std::vector<float>& vote,
-                                          const std::vector<float>& lexicon,
+                                          const std::vector<float>& description,
+                                          const std::vector<float>& mentionLexicon,
                                           const std::vector<std::int64_t>& trainFrequency);
 
 // The 3-character category of a code ("N44.8" -> "N44", "BW03ZZZ" -> "BW0").
