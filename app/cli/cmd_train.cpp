@@ -62,7 +62,8 @@ void addTrainOptions(QCommandLineParser& parser) {
         {QStringLiteral("preset"),
          QStringLiteral(
              "fusion (default), fusion-maxpool, fusion-doclevel, multirescnn, caml, drcaml, laat, "
-             "jointlaat, fusion-plus, clstm-att or msatt-kg: the paper's architecture and training settings "
+             "jointlaat, fusion-plus, clstm-att, msatt-kg, cmemnn (needs --descriptions) or hypercore: the "
+             "paper's architecture and training settings "
              "(docs/MODELS.md)."),
          QStringLiteral("NAME")},
         {QStringLiteral("config"),
@@ -101,7 +102,8 @@ void addTrainOptions(QCommandLineParser& parser) {
          QStringLiteral("N")},
         {QStringLiteral("freeze-embeddings"), QStringLiteral("Do not fine-tune the word embeddings.")},
         {QStringLiteral("descriptions"),
-         QStringLiteral("Code descriptions, `code<TAB>description` per line (required by drcaml)."),
+         QStringLiteral(
+             "Code descriptions, `code<TAB>description` per line (required by drcaml and cmemnn)."),
          QStringLiteral("FILE")},
         {QStringLiteral("epochs"), QStringLiteral("Maximum epochs (preset: 30 fusion, 500 multirescnn)."),
          QStringLiteral("N")},

@@ -59,6 +59,16 @@ EvidenceOptions evidenceOptionsFor(const std::string& arch, EvidenceGeometry geo
         options.tokensPerPosition = 1;
         if (full)
             options.leftTokens = options.rightTokens = 4;
+    } else if (arch == "cmemnn") {
+        // One position per token: each token's term of the first hop's address score (cmemnn.h) reads the
+        // token alone.
+        options.tokensPerPosition = 1;
+    } else if (arch == "hypercore") {
+        // One position per token; the convolution (kernel 9) reads 4 tokens on each side (`kernel` does not
+        // apply).
+        options.tokensPerPosition = 1;
+        if (full)
+            options.leftTokens = options.rightTokens = 4;
     } else {
         throw std::invalid_argument("evidenceOptionsFor: unknown architecture \"" + arch + "\"");
     }

@@ -34,34 +34,50 @@ private Q_SLOTS:
         writeFile(path("train.jsonl"), dataset(12, 0));
         writeFile(path("dev.jsonl"), dataset(6, 1));
         writeFile(path("note.txt"), "The patient reports alpha and beta.\n");
+        // C-MemNN's memory: each code's description.
+        writeFile(path("descriptions.tsv"),
+                  "n39.0\tUrinary tract infection, alpha\n0dtj0zz\tResection of beta\n");
     }
 
     void trainEvalPredict_data() {
         QTest::addColumn<QString>("preset");
         QTest::addColumn<QByteArray>("network");
+        QTest::addColumn<QByteArray>("extra"); // more top-level config keys
         const QByteArray laat =
             R"({"embedding_dim": 8, "rnn_hidden": 8, "attention_dim": 4, "level_projection": 4,
                                     "max_tokens": 64})";
-        QTest::newRow("laat") << QStringLiteral("laat") << laat;
-        QTest::newRow("jointlaat") << QStringLiteral("jointlaat") << laat;
+        QTest::newRow("laat") << QStringLiteral("laat") << laat << QByteArray();
+        QTest::newRow("jointlaat") << QStringLiteral("jointlaat") << laat << QByteArray();
         QTest::newRow("clstm-att") << QStringLiteral("clstm-att")
                                    << QByteArray(R"({"embedding_dim": 8, "rnn_hidden": 8, "segment_tokens": 4,
-                                                    "max_tokens": 64})");
+                                                    "max_tokens": 64})")
+                                   << QByteArray();
         QTest::newRow("msatt-kg") << QStringLiteral("msatt-kg")
                                   << QByteArray(R"({"embedding_dim": 8, "dense_layers": 2, "dense_growth": 8,
-                                                   "max_tokens": 64})");
+                                                   "max_tokens": 64})")
+                                  << QByteArray();
+        QTest::newRow("cmemnn") << QStringLiteral("cmemnn")
+                                << QByteArray(R"({"embedding_dim": 8, "memory_hops": 2, "memory_tokens": 8,
+                                                 "max_tokens": 64})")
+                                << QByteArray(R"(, "descriptions_file": "descriptions.tsv")");
+        QTest::newRow("hypercore") << QStringLiteral("hypercore")
+                                   << QByteArray(R"({"embedding_dim": 8, "conv_maps": 8, "ball_dim": 4,
+                                                    "max_tokens": 64})")
+                                   << QByteArray();
         QTest::newRow("fusion-plus") << QStringLiteral("fusion-plus")
                                      << QByteArray(
                                             R"({"embedding_dim": 8, "filter_sizes": [3], "filter_maps": 16,
-                                                       "ffn_dim": 16, "max_tokens": 64})");
+                                                       "ffn_dim": 16, "max_tokens": 64})")
+                                     << QByteArray();
     }
 
     void trainEvalPredict() {
         QFETCH(QString, preset);
         QFETCH(QByteArray, network);
+        QFETCH(QByteArray, extra);
         const QString config = path(qPrintable(preset + ".json"));
         writeFile(config, "{\"preset\": \"" + preset.toUtf8() +
-                              "\", \"min_document_frequency\": 1, \"network\": " + network + "}");
+                              "\", \"min_document_frequency\": 1, \"network\": " + network + extra + "}");
         const QString model = path(qPrintable(preset + "-model"));
         const Run trained = runCli({"train", "--config", config, "--train", path("train.jsonl"), "--dev",
                                     path("dev.jsonl"), "--out", model, "--epochs", "1", "--threads", "1"});

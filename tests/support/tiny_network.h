@@ -8,6 +8,7 @@
 #include <torch/optim/adam.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <string>
 #include <tuple>
@@ -47,10 +48,14 @@ inline torch::Tensor idRows(const std::vector<std::vector<std::int64_t>>& rows) 
 
 // 60 Adam steps (lr 1e-2) on six notes over a 12-word vocabulary, where word 3 means code 0, word 5 code 1
 // and word 7 code 2, and the rest is filler. Returns {first loss, last loss, last-step accuracy}. The
-// config's labels must be three codes; its sizes should be tiny.
-inline std::tuple<double, double, double> overfitSixNotes(const ModelConfig& config) {
+// config's labels must be three codes; its sizes should be tiny. `prepare` (optional) runs on the fresh
+// network, e.g. the one-time fits the trainer would do (Network::fitLabelStatistics, setLabelDescriptions).
+inline std::tuple<double, double, double>
+overfitSixNotes(const ModelConfig& config, const std::function<void(net::Network&)>& prepare = {}) {
     torch::manual_seed(3);
     auto network = net::makeNetwork(config);
+    if (prepare)
+        prepare(*network);
     const auto x = idRows({{1, 3, 2, 4}, {5, 1, 2}, {7, 4, 4, 1, 2}, {3, 7, 2}, {2, 5, 7, 1}, {4, 2, 3, 5}});
     const auto y =
         torch::tensor({1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 1, 0, 1, 1, 1, 1, 0}, torch::kFloat32).view({6, 3});

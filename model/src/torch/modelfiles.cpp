@@ -127,7 +127,11 @@ json optionsToJson(const NetworkOptions& o) {
                 {"level_projection", o.levelProjection},
                 {"segment_tokens", o.segmentTokens},
                 {"dense_layers", o.denseLayers},
-                {"dense_growth", o.denseGrowth}};
+                {"dense_growth", o.denseGrowth},
+                {"memory_hops", o.memoryHops},
+                {"memory_tokens", o.memoryTokens},
+                {"ball_dim", o.ballDim},
+                {"conv_maps", o.convMaps}};
 }
 
 NetworkOptions optionsFromJson(const json& j) {
@@ -150,6 +154,10 @@ NetworkOptions optionsFromJson(const json& j) {
     o.segmentTokens = j.value("segment_tokens", o.segmentTokens);
     o.denseLayers = j.value("dense_layers", o.denseLayers);
     o.denseGrowth = j.value("dense_growth", o.denseGrowth);
+    o.memoryHops = j.value("memory_hops", o.memoryHops);
+    o.memoryTokens = j.value("memory_tokens", o.memoryTokens);
+    o.ballDim = j.value("ball_dim", o.ballDim);
+    o.convMaps = j.value("conv_maps", o.convMaps);
     return o;
 }
 
@@ -235,8 +243,8 @@ void writeRetrieval(const RetrievalOptions& retrieval, const fs::path& dir, json
 
 const std::vector<std::string>& knownArchitectures() {
     static const std::vector<std::string> archs{
-        "fusion", "fusion-maxpool", "fusion-doclevel", "multirescnn", "caml",
-        "drcaml", "laat",           "jointlaat",       "clstm-att",   "msatt-kg"};
+        "fusion", "fusion-maxpool", "fusion-doclevel", "multirescnn", "caml",   "drcaml",
+        "laat",   "jointlaat",      "clstm-att",       "msatt-kg",    "cmemnn", "hypercore"};
     return archs;
 }
 

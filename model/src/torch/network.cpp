@@ -4,7 +4,9 @@
 #include "fc/model/errors.h"
 #include "torch/baselines.h"
 #include "torch/clstm_att.h"
+#include "torch/cmemnn.h"
 #include "torch/fusion.h"
+#include "torch/hypercore.h"
 #include "torch/jointlaat.h"
 #include "torch/msatt_kg.h"
 
@@ -18,6 +20,12 @@ torch::Tensor Network::descriptionLoss(const torch::Tensor&, const std::vector<t
 
 torch::Tensor Network::auxiliaryLoss(const torch::Tensor&) {
     return torch::zeros({});
+}
+
+void Network::fitLabelStatistics(const std::vector<std::vector<std::int32_t>>&) {}
+
+std::size_t Network::setLabelDescriptions(const std::vector<torch::Tensor>&) {
+    return 0;
 }
 
 namespace {
@@ -147,6 +155,10 @@ std::unique_ptr<Network> makeNetwork(const ModelConfig& config) {
             return makeClstmAttNetwork(config);
         if (config.arch == "msatt-kg")
             return makeMsattKgNetwork(config);
+        if (config.arch == "cmemnn")
+            return makeCmemnnNetwork(config);
+        if (config.arch == "hypercore")
+            return makeHypercoreNetwork(config);
     } catch (const c10::Error& e) {
         throw ModelError("invalid options for architecture '" + config.arch +
                          "': " + e.what_without_backtrace());

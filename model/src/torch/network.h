@@ -15,8 +15,10 @@
 #include <torch/nn.h>
 #include <torch/types.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace fc::net {
 
@@ -56,6 +58,14 @@ public:
     // to the loss: JointLAAT's parent-level BCE (jointlaat.h). targets [B, Y] in {0,1}. Zero for every other
     // architecture, and when no train-mode forward() came before.
     virtual torch::Tensor auxiliaryLoss(const torch::Tensor& targets);
+    // One-time fits of a fresh network from its training data, before the first epoch (a resumed run and a
+    // loaded model take the results from the checkpoint, where they are buffers). No-ops by default.
+    // trainLabels[i]: the label indices of training note i. HyperCore: the co-occurrence graph and the
+    // hierarchy's Poincaré embedding (hypercore.h).
+    virtual void fitLabelStatistics(const std::vector<std::vector<std::int32_t>>& trainLabels);
+    // descriptions[y]: token ids of label y's description (may be empty). C-MemNN: its memory (cmemnn.h).
+    // Returns how many labels took a description.
+    virtual std::size_t setLabelDescriptions(const std::vector<torch::Tensor>& descriptions);
     const ModelConfig& config() const { return m_config; }
 
 protected:

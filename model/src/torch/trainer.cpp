@@ -88,6 +88,8 @@ void validate(const TrainOptions& o) {
         throw InputError("embeddings from a file need the file's path");
     if (o.arch == "drcaml" && o.descriptionsPath.empty())
         throw InputError("drcaml needs code descriptions (a `code<TAB>description` file)");
+    if (o.arch == "cmemnn" && o.descriptionsPath.empty())
+        throw InputError("cmemnn needs code descriptions for its memory (a `code<TAB>description` file)");
     if (o.descriptionInit && o.descriptionsPath.empty())
         throw InputError("description init needs code descriptions (a `code<TAB>description` file)");
     if (o.warmupEpochs < 0)
@@ -120,6 +122,9 @@ void validateStreaming(const TrainOptions& o) {
     if (o.lengthBucketBatches > 1)
         throw InputError(
             "streaming training cannot group notes by length (its shuffle buffer decides the order)");
+    if (o.arch == "hypercore")
+        throw InputError("streaming training cannot fit HyperCore's code co-occurrence graph (it needs every "
+                         "training note's codes before the first epoch)");
     if (o.shuffleBuffer < 1)
         throw InputError("the shuffle buffer must hold >= 1 note");
 }
@@ -173,6 +178,25 @@ void startRun(Run& run, const TrainOptions& requested, const std::string& outDir
     note(callbacks, "resuming after epoch " + std::to_string(run.stateMeta.at("epoch").get<int>()));
 }
 
+// The one-time fits of a fresh network from its training data (Network::fitLabelStatistics,
+// setLabelDescriptions); they end up in the checkpoint's buffers.
+void fitLabelData(Run& run, const TrainingData& data, const Vocabulary& vocabulary) {
+    const ModelConfig& config = run.prepared.config;
+    if (!data.train.notes.empty()) {
+        std::vector<std::vector<std::int32_t>> labels;
+        labels.reserve(data.train.notes.size());
+        for (const auto& n : data.train.notes)
+            labels.push_back(n.gold.labels);
+        run.network->fitLabelStatistics(labels);
+    }
+    if (config.arch == "cmemnn") {
+        const auto memories = run.network->setLabelDescriptions(trainer::descriptionIds(
+            config.labels, trainer::readDescriptions(run.options.descriptionsPath), vocabulary));
+        note(*run.callbacks, "memory: " + std::to_string(memories) + " of " +
+                                 std::to_string(config.labels.size()) + " codes have a description");
+    }
+}
+
 // Network (seeded), embeddings, optional initialisations of a fresh run, and Adam over the trainable tensors.
 void buildNetwork(Run& run, const TrainingData& data) {
     const ModelConfig& config = run.prepared.config;
@@ -202,6 +226,8 @@ void buildNetwork(Run& run, const TrainingData& data) {
     }
     if (!run.resume && run.options.frequencyBias)
         trainer::initialiseBiasesFromFrequencies(*run.network, data.positives, data.trainNotes);
+    if (!run.resume) // HyperCore's co-occurrence graph and hierarchy embedding; C-MemNN's memory
+        fitLabelData(run, data, vocabulary);
     if (config.arch == "drcaml")
         run.descriptions = trainer::descriptionIds(
             config.labels, trainer::readDescriptions(run.options.descriptionsPath), vocabulary);

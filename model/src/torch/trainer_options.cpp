@@ -28,8 +28,8 @@ std::string resolvePath(const std::string& path, const std::string& baseDir) {
 
 const std::vector<std::string>& trainingPresets() {
     static const std::vector<std::string> presets{
-        "fusion", "fusion-maxpool", "fusion-doclevel", "multirescnn", "caml",    "drcaml",
-        "laat",   "jointlaat",      "fusion-plus",     "clstm-att",   "msatt-kg"};
+        "fusion",    "fusion-maxpool", "fusion-doclevel", "multirescnn", "caml",   "drcaml",   "laat",
+        "jointlaat", "fusion-plus",    "clstm-att",       "msatt-kg",    "cmemnn", "hypercore"};
     return presets;
 }
 
@@ -71,6 +71,21 @@ TrainOptions presetOptions(const std::string& preset) {
         // Xie et al. CIKM 2019 (docs/MODELS.md): densely connected CNN + multi-scale feature attention + code
         // graph GCN. Training settings not available to this port: Adam lr 1e-4, batch 16, 200 epochs and
         // patience 10 as the CAML-family baselines it is compared with; network defaults in msatt_kg.cpp.
+        options.arch = preset;
+        options.maxEpochs = 200;
+    } else if (preset == "cmemnn") {
+        // Prakash et al. AAAI 2017 (docs/MODELS.md): memory network over one memory per code, its text the
+        // code's description (`descriptions_file` is required). Training settings not available to this
+        // port: Adam lr 1e-3 (the usual rate of end-to-end memory networks with Adam), batch 16, 50 epochs,
+        // the harness's patience and selection. Network defaults in cmemnn.cpp.
+        options.arch = preset;
+        options.learningRate = 1e-3;
+        options.maxEpochs = 50;
+    } else if (preset == "hypercore") {
+        // Cao et al. ACL 2020 (docs/MODELS.md): CNN encoder, code-wise attention, hyperbolic document and
+        // code representations, co-occurrence GCN. Training settings not available to this port: Adam
+        // lr 1e-4, batch 16, 200 epochs, patience 10 as the CAML-family baselines (and MSATT-KG); network
+        // defaults in hypercore.cpp.
         options.arch = preset;
         options.maxEpochs = 200;
     } else if (preset == "fusion-plus") {
@@ -261,6 +276,14 @@ TrainOptions applyTrainConfig(const std::string& jsonText, const TrainOptions& b
                         n.denseLayers = f.get<std::int64_t>();
                     else if (field.key() == "dense_growth")
                         n.denseGrowth = f.get<std::int64_t>();
+                    else if (field.key() == "memory_hops")
+                        n.memoryHops = f.get<std::int64_t>();
+                    else if (field.key() == "memory_tokens")
+                        n.memoryTokens = f.get<std::int64_t>();
+                    else if (field.key() == "ball_dim")
+                        n.ballDim = f.get<std::int64_t>();
+                    else if (field.key() == "conv_maps")
+                        n.convMaps = f.get<std::int64_t>();
                     else
                         throw InputError(sourceName + ": unknown key '" + key + "'");
                 }

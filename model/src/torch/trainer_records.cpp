@@ -68,7 +68,11 @@ Json networkOptionsToJson(const NetworkOptions& n) {
             {"level_projection", n.levelProjection},
             {"segment_tokens", n.segmentTokens},
             {"dense_layers", n.denseLayers},
-            {"dense_growth", n.denseGrowth}};
+            {"dense_growth", n.denseGrowth},
+            {"memory_hops", n.memoryHops},
+            {"memory_tokens", n.memoryTokens},
+            {"ball_dim", n.ballDim},
+            {"conv_maps", n.convMaps}};
 }
 
 NetworkOptions networkOptionsFromJson(const Json& j) {
@@ -92,6 +96,10 @@ NetworkOptions networkOptionsFromJson(const Json& j) {
     n.segmentTokens = j.value("segment_tokens", n.segmentTokens);
     n.denseLayers = j.value("dense_layers", n.denseLayers);
     n.denseGrowth = j.value("dense_growth", n.denseGrowth);
+    n.memoryHops = j.value("memory_hops", n.memoryHops);
+    n.memoryTokens = j.value("memory_tokens", n.memoryTokens);
+    n.ballDim = j.value("ball_dim", n.ballDim);
+    n.convMaps = j.value("conv_maps", n.convMaps);
     return n;
 }
 

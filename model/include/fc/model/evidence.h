@@ -56,7 +56,8 @@ enum class EvidenceGeometry {
 };
 
 // Options for a model architecture as named in ModelInfo::arch ("fusion", "fusion-maxpool",
-// "fusion-doclevel", "multirescnn", "caml", "drcaml", "laat", "jointlaat", "clstm-att", "msatt-kg").
+// "fusion-doclevel", "multirescnn", "caml", "drcaml", "laat", "jointlaat", "clstm-att", "msatt-kg",
+// "cmemnn", "hypercore").
 // `kernel` is the largest convolution kernel (25 for Fusion and MultiResCNN, 10 for CAML; unused by the
 // others); 0 selects that default. Throws std::invalid_argument for another name.
 EvidenceOptions evidenceOptionsFor(const std::string& arch,

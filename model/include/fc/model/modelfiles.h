@@ -35,6 +35,10 @@ struct NetworkOptions {
     std::int64_t segmentTokens = 0;   // C-LSTM-Att: tokens per encoded segment ("description")
     std::int64_t denseLayers = 0;     // MSATT-KG: densely connected convolution layers (scales)
     std::int64_t denseGrowth = 0;     // MSATT-KG: feature maps of each dense layer (the growth rate)
+    std::int64_t memoryHops = 0;      // C-MemNN: memory hops
+    std::int64_t memoryTokens = 0;    // C-MemNN: tokens kept of each label's memory text (its description)
+    std::int64_t ballDim = 0;         // HyperCore: dimension of the Poincaré ball of the code embeddings
+    std::int64_t convMaps = 0;        // HyperCore: feature maps of its convolutional note encoder
 };
 
 // Optional retrieval component (neighbours.h), two ways of using the nearest-neighbour vote v of a code:
@@ -62,7 +66,7 @@ struct ModelConfig {
     std::string name = "Untitled model";
     std::string version = "1";
     // "fusion", "fusion-maxpool", "fusion-doclevel", "multirescnn", "caml", "drcaml", "laat", "jointlaat",
-    // "clstm-att", "msatt-kg"
+    // "clstm-att", "msatt-kg", "cmemnn", "hypercore"
     std::string arch = "fusion";
     std::string language = "en";
     bool placeholder = false; // random weights

@@ -113,7 +113,7 @@ struct TrainOptions {
 
 // "fusion", "fusion-maxpool", "fusion-doclevel", "multirescnn", "caml", "drcaml", "laat", "jointlaat",
 // "fusion-plus" (Fusion with the 50 most frequent codes: give it every full-train note; docs/MODELS.md),
-// "clstm-att", "msatt-kg".
+// "clstm-att", "msatt-kg", "cmemnn" (needs descriptions_file: its memory), "hypercore".
 const std::vector<std::string>& trainingPresets();
 // The paper's / authors' settings for a preset. Throws InputError on an unknown name.
 TrainOptions presetOptions(const std::string& preset);
