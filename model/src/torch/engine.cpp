@@ -252,7 +252,7 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
             auto input = torch::zeros({count, length}, torch::kInt64);
             if (total > 0)
                 std::copy_n(ids.begin() + begin, count * length, input.data_ptr<std::int64_t>());
-            const auto out = m_impl->network->forward(input);
+            const auto out = m_impl->network->infer(input, wantEvidence);
             // Fast mode computes in bfloat16; scores, maxima and evidence are taken in float either way.
             const auto logits = out.logits.to(torch::kFloat32).contiguous();
             const auto scores = torch::sigmoid(logits).contiguous();

@@ -43,7 +43,7 @@ FusionImpl::FusionImpl(const FusionOptions& o) : options(o) {
         OutputLayer(OutputLayerOptions(features, o.labels()).shared_attention(o.doc_level_attention())));
 }
 
-FusionOutput FusionImpl::forward(const torch::Tensor& ids, bool wantPoolWeights) {
+FusionOutput FusionImpl::forward(const torch::Tensor& ids, bool wantPoolWeights, bool wantAttention) {
     TORCH_CHECK(ids.dim() == 2 && ids.size(1) >= 1, "Fusion expects ids [B, n] with n >= 1");
     const auto x = word_rep(ids).transpose(1, 2);
     std::vector<torch::Tensor> local, weights;
@@ -55,7 +55,7 @@ FusionOutput FusionImpl::forward(const torch::Tensor& ids, bool wantPoolWeights)
             weights.push_back(w);
     }
     const auto g = transfer_dropout(torch::tanh(transfer(torch::cat(local, 2))));
-    auto [logits, attention] = output_layer(g);
+    auto [logits, attention] = output_layer->infer(g, wantAttention); // forward() while training
     FusionOutput out{logits, attention, {}};
     if (wantPoolWeights)
         out.poolWeights = torch::stack(weights, 1);
