@@ -46,8 +46,8 @@ FusionImpl::FusionImpl(const FusionOptions& o) : options(o) {
 FusionOutput FusionImpl::forward(const torch::Tensor& ids, bool wantPoolWeights, bool wantAttention) {
     TORCH_CHECK(ids.dim() == 2 && ids.size(1) >= 1, "Fusion expects ids [B, n] with n >= 1");
     // [B, d, n] as a transposed view of the embedding, as the authors' code has it. At inference it is made
-    // contiguous once (d x n floats): LibTorch 1.13 takes the view for channels-last and runs the six base
-    // convolutions on a slower oneDNN path (measured 1.3-1.5x slower on an AVX2 EPYC, docs/PERFORMANCE.md).
+    // contiguous once (d x n floats): with the view, LibTorch 1.13 ran the six base convolutions as slowly as
+    // with channels-last input, 1.3-1.5x slower than from a contiguous copy (AVX2 EPYC, docs/PERFORMANCE.md).
     auto x = word_rep(ids).transpose(1, 2);
     if (inferenceOnly())
         x = x.contiguous();
