@@ -2,7 +2,9 @@
 """The authors' Fusion in Debian's PyTorch, timed the way `fusioncoder-cli bench` times fusioncoder.
 
 `fusioncoder-cli bench --compare-pytorch` runs this script in the same run, on the same CPU, thread count,
-note length and label count, and prints the ratio. It can also be run alone:
+note length and label count, and prints the ratio. It uses --serve: one timed run per request, interleaved
+with fusioncoder's own timed runs, so a change of the machine's load hits both sides alike; each run's wall
+and CPU time are returned for per-pair ratios. It can also be run alone:
 
   bench/compare_pytorch.py --tokens 2500 --labels 50 --threads 2 [--runs 20] [--json]
 
@@ -65,6 +67,9 @@ def main():
     ap.add_argument('--vocabulary', type=int, default=50000)
     ap.add_argument('--max-length', type=int, default=2500)
     ap.add_argument('--json', action='store_true')
+    ap.add_argument('--serve', action='store_true',
+                    help='after the warm-up print "ready", then time one run per "run" line read from stdin '
+                         '(printing {"wall_ms", "cpu_ms"}) until end of input; then the summary as --json')
     args = ap.parse_args()
 
     threads = args.threads or os.cpu_count()
@@ -85,11 +90,30 @@ def main():
 
     for _ in range(args.warmup):
         run()
-    ms = []
-    for _ in range(args.runs):
+    ms, cpu_ms = [], []
+
+    def timed():
+        cpu_start = time.process_time()
         start = time.perf_counter()
         run()
         ms.append((time.perf_counter() - start) * 1000.0)
+        cpu_ms.append((time.process_time() - cpu_start) * 1000.0)
+
+    if args.serve:
+        # Interleaved with the caller's own runs (bench --compare-pytorch): one timed run per request.
+        print('ready', flush=True)
+        for line in sys.stdin:
+            if line.strip() != 'run':
+                break
+            timed()
+            print(json.dumps({'wall_ms': ms[-1], 'cpu_ms': cpu_ms[-1]}), flush=True)
+        args.json = True
+    else:
+        for _ in range(args.runs):
+            timed()
+    if not ms:
+        sys.exit('compare_pytorch.py: no timed run')
+    runs_wall, runs_cpu = list(ms), list(cpu_ms)
     ms.sort()
     result = {
         'implementation': 'pytorch (authors\' FlowHidden)',
@@ -102,6 +126,7 @@ def main():
         'omp_wait_policy': os.environ.get('OMP_WAIT_POLICY', ''),
         'malloc_tuned': os.environ.get('FC_REFERENCE_DEFAULT_MALLOC') != '1',
         'peak_rss_mb': peak_rss_mb(),
+        'run_wall_ms': runs_wall, 'run_cpu_ms': runs_cpu,
     }
     if args.json:
         print(json.dumps(result))

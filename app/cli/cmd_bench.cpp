@@ -10,13 +10,19 @@
 
 #include <QCoreApplication>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <memory>
+#include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace fc::cli {
 
@@ -72,33 +78,77 @@ QString findCompareScript(const QString& given) {
                                     "--pytorch-script PATH"));
 }
 
-// Runs the authors' network in Debian's PyTorch with the same note length, labels, threads and runs, and
-// the same OpenBLAS kernels and wait policy as this process (the environment this process runs with).
-QJsonObject runPytorchReference(const QString& script, const BenchmarkOptions& o, int threads) {
-    QProcess python;
-    auto environment = QProcessEnvironment::systemEnvironment();
-    environment.insert(QStringLiteral("OMP_WAIT_POLICY"), QStringLiteral("PASSIVE"));
-    const auto core = processOpenblasCore();
-    if (!core.empty() && !environment.contains(QStringLiteral("OPENBLAS_CORETYPE")))
-        environment.insert(QStringLiteral("OPENBLAS_CORETYPE"), QString::fromStdString(core));
-    python.setProcessEnvironment(environment);
-    // Debian's interpreter, where python3-torch is installed (a python3 earlier in PATH may lack torch).
-    const QString interpreter = QFileInfo::exists(QStringLiteral("/usr/bin/python3"))
-                                    ? QStringLiteral("/usr/bin/python3")
-                                    : QStringLiteral("python3");
-    python.start(interpreter,
-                 {script, QStringLiteral("--json"), QStringLiteral("--tokens"), QString::number(o.tokens),
-                  QStringLiteral("--labels"), QString::number(o.labels), QStringLiteral("--threads"),
-                  QString::number(threads), QStringLiteral("--runs"), QString::number(o.runs),
-                  QStringLiteral("--vocabulary"), QString::number(o.vocabularySize)});
-    if (!python.waitForStarted() || !python.waitForFinished(-1) || python.exitCode() != 0)
+// The authors' network in Debian's PyTorch with the same note length, labels, threads and vocabulary, and
+// the same OpenBLAS kernels and wait policy as this process (the environment this process runs with). It
+// runs in --serve mode: one timed run per request, interleaved with this process's own timed runs, so a
+// change of the machine's load during the measurement hits both sides alike.
+class PytorchReference {
+public:
+    PytorchReference(const QString& script, const BenchmarkOptions& o, int threads) {
+        auto environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("OMP_WAIT_POLICY"), QStringLiteral("PASSIVE"));
+        const auto core = processOpenblasCore();
+        if (!core.empty() && !environment.contains(QStringLiteral("OPENBLAS_CORETYPE")))
+            environment.insert(QStringLiteral("OPENBLAS_CORETYPE"), QString::fromStdString(core));
+        m_python.setProcessEnvironment(environment);
+        // Debian's interpreter, where python3-torch is installed (a python3 earlier in PATH may lack torch).
+        const QString interpreter = QFileInfo::exists(QStringLiteral("/usr/bin/python3"))
+                                        ? QStringLiteral("/usr/bin/python3")
+                                        : QStringLiteral("python3");
+        m_python.start(interpreter,
+                       {script, QStringLiteral("--serve"), QStringLiteral("--tokens"),
+                        QString::number(o.tokens), QStringLiteral("--labels"), QString::number(o.labels),
+                        QStringLiteral("--threads"), QString::number(threads), QStringLiteral("--vocabulary"),
+                        QString::number(o.vocabularySize)});
+        if (!m_python.waitForStarted() || readLine() != "ready")
+            fail("did not start");
+    }
+    ~PytorchReference() {
+        if (m_python.state() != QProcess::NotRunning) {
+            m_python.kill();
+            m_python.waitForFinished();
+        }
+    }
+    void runOnce() {
+        m_python.write("run\n");
+        if (readLine().isEmpty())
+            fail("stopped during a run");
+    }
+    QJsonObject finish() {
+        m_python.closeWriteChannel();
+        if (!m_python.waitForFinished(-1) || m_python.exitCode() != 0)
+            fail("failed");
+        const auto json = QJsonDocument::fromJson(m_python.readAllStandardOutput().trimmed()).object();
+        if (!json.contains(QStringLiteral("median_ms")))
+            fail("printed no result");
+        return json;
+    }
+
+private:
+    QByteArray readLine() {
+        while (!m_python.canReadLine())
+            if (!m_python.waitForReadyRead(-1))
+                return {};
+        return m_python.readLine().trimmed();
+    }
+    [[noreturn]] void fail(const char* what) {
         throw std::runtime_error(
-            "bench --compare-pytorch: " + script.toStdString() +
-            " failed (needs python3-torch): " + python.readAllStandardError().trimmed().toStdString());
-    const auto json = QJsonDocument::fromJson(python.readAllStandardOutput().trimmed()).object();
-    if (!json.contains(QStringLiteral("median_ms")))
-        throw std::runtime_error("bench --compare-pytorch: the reference printed no result");
-    return json;
+            std::string("bench --compare-pytorch: the PyTorch reference ") + what +
+            " (needs python3-torch): " + m_python.readAllStandardError().trimmed().toStdString());
+    }
+    QProcess m_python;
+};
+
+// Median over interleaved pairs of reference / fusioncoder (> 1: fusioncoder is faster).
+double pairedSpeedup(const QJsonArray& reference, const std::vector<double>& own) {
+    std::vector<double> ratios;
+    for (std::size_t i = 0; i < own.size() && i < static_cast<std::size_t>(reference.size()); ++i)
+        ratios.push_back(reference.at(static_cast<qsizetype>(i)).toDouble() / std::max(own[i], 1e-9));
+    if (ratios.empty())
+        return 0;
+    std::sort(ratios.begin(), ratios.end());
+    const auto n = ratios.size();
+    return n % 2 ? ratios[n / 2] : 0.5 * (ratios[n / 2 - 1] + ratios[n / 2]);
 }
 
 QJsonObject resultJson(const BenchmarkResult& r, double loadBefore, double loadAfter) {
@@ -139,6 +189,7 @@ QJsonObject resultJson(const BenchmarkResult& r, double loadBefore, double loadA
     };
     if (r.options.fast) {
         json.insert(QStringLiteral("fast_inference"), latencyJson(r.fastInference));
+        json.insert(QStringLiteral("fast_bfloat16"), r.fastBfloat16);
         json.insert(QStringLiteral("fast_speedup"), r.fastSpeedup);
         json.insert(QStringLiteral("fast_max_score_difference"), r.fastMaxScoreDifference);
     }
@@ -179,10 +230,10 @@ void printTable(const BenchmarkResult& r, double loadBefore, double loadAfter) {
     std::printf("  model load               %.3f s\n", r.loadSeconds);
     std::printf("  peak RSS                 %.1f MiB\n", r.peakRssMb);
     if (r.options.fast)
-        std::printf(
-            "  fast mode (bfloat16)     median %.2f ms, min %.2f ms: %.2fx the exact mode; max |score "
-            "difference| %.2g\n",
-            r.fastInference.medianMs, r.fastInference.minMs, r.fastSpeedup, r.fastMaxScoreDifference);
+        std::printf("  fast mode %-14s median %.2f ms, min %.2f ms: %.2fx the exact mode; max |score "
+                    "difference| %.2g\n",
+                    r.fastBfloat16 ? "(bfloat16)" : "(unavailable)", r.fastInference.medianMs,
+                    r.fastInference.minMs, r.fastSpeedup, r.fastMaxScoreDifference);
     if (r.options.training)
         std::printf(
             "  training                 %.2f notes/s (batch %d, %.2f s per step), peak RSS %.1f MiB\n",
@@ -237,13 +288,27 @@ int runBench(const QStringList& arguments) {
     options.fast = parser.isSet(QStringLiteral("fast"));
 
     const double loadBefore = loadAverage();
+    std::unique_ptr<PytorchReference> pytorch;
+    if (parser.isSet(QStringLiteral("compare-pytorch"))) {
+        const QString script = findCompareScript(parser.value(QStringLiteral("pytorch-script")));
+        printProgress(QStringLiteral("the authors' network in PyTorch (%1), timed interleaved").arg(script));
+        const int threads = options.threads > 0
+                                ? options.threads
+                                : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        pytorch = std::make_unique<PytorchReference>(script, options, threads);
+        options.afterEachRun = [&pytorch] { pytorch->runOnce(); };
+    }
     const auto result =
         runBenchmark(options, [](const std::string& m) { printProgress(QString::fromStdString(m)); });
     QJsonObject reference;
-    if (parser.isSet(QStringLiteral("compare-pytorch"))) {
-        const QString script = findCompareScript(parser.value(QStringLiteral("pytorch-script")));
-        printProgress(QStringLiteral("the authors' network in PyTorch (%1)").arg(script));
-        reference = runPytorchReference(script, options, result.threads);
+    if (pytorch) {
+        reference = pytorch->finish();
+        reference.insert(
+            QStringLiteral("speedup_paired"),
+            pairedSpeedup(reference.value(QStringLiteral("run_wall_ms")).toArray(), result.inferenceRunMs));
+        reference.insert(
+            QStringLiteral("cpu_speedup_paired"),
+            pairedSpeedup(reference.value(QStringLiteral("run_cpu_ms")).toArray(), result.inferenceRunCpuMs));
     }
     const double loadAfter = loadAverage();
     auto json = resultJson(result, loadBefore, loadAfter);
@@ -270,13 +335,17 @@ int runBench(const QStringList& arguments) {
         if (!reference.isEmpty())
             std::printf(
                 "  PyTorch %s reference     median %.2f ms, min %.2f ms (OpenBLAS %s): fusioncoder is "
-                "%.2fx faster (median), %.2fx (min)\n",
+                "%.2fx faster (median), %.2fx (min)\n"
+                "                           interleaved pairs: %.2fx (median of per-pair wall ratios), %.2fx "
+                "in CPU time\n",
                 qPrintable(reference.value(QStringLiteral("torch")).toString()),
                 reference.value(QStringLiteral("median_ms")).toDouble(),
                 reference.value(QStringLiteral("min_ms")).toDouble(),
                 qPrintable(reference.value(QStringLiteral("openblas_core")).toString()),
                 reference.value(QStringLiteral("speedup_median")).toDouble(),
-                reference.value(QStringLiteral("speedup_min")).toDouble());
+                reference.value(QStringLiteral("speedup_min")).toDouble(),
+                reference.value(QStringLiteral("speedup_paired")).toDouble(),
+                reference.value(QStringLiteral("cpu_speedup_paired")).toDouble());
     }
     return Ok;
 }

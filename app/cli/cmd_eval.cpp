@@ -66,6 +66,9 @@ int runEval(const QStringList& arguments) {
          QStringLiteral("FILE")},
         {QStringLiteral("threads"), QStringLiteral("LibTorch threads (default: all cores)."),
          QStringLiteral("N")},
+        {QStringLiteral("fast"),
+         QStringLiteral("Fast mode, as predict --fast: bfloat16 network on CPUs with AVX512-BF16 or AMX "
+                        "(elsewhere the exact mode is used and said so).")},
     });
     parseOrThrow(
         parser, arguments,
@@ -84,6 +87,7 @@ int runEval(const QStringList& arguments) {
     options.evidence = !parser.isSet(QStringLiteral("no-evidence"));
     options.networkOnly = parser.isSet(QStringLiteral("network-only"));
     options.threads = intValue(parser, QStringLiteral("threads"), 0, 0, 256);
+    options.fast = parser.isSet(QStringLiteral("fast"));
     const QString trainPath = parser.value(QStringLiteral("train-frequency"));
     if (!trainPath.isEmpty()) {
         if (!QFileInfo(trainPath).isFile())
@@ -104,6 +108,10 @@ int runEval(const QStringList& arguments) {
     };
 
     const EvaluationResult result = evaluateModel(model.toStdString(), data.toStdString(), options);
+    if (options.fast && !result.fast)
+        printProgress(
+            QStringLiteral("eval: fast mode needs a CPU with AVX512-BF16 or AMX; the exact mode was "
+                           "used"));
     if (result.metrics.n_docs == 0)
         throw UsageError(QStringLiteral("%1: no document with a code in the model's label set, nothing to "
                                         "evaluate (%2 skipped)")

@@ -33,8 +33,8 @@ int runPredict(const QStringList& arguments) {
          QStringLiteral("The network's scores and attention alone, without the retrieval part (neighbour "
                         "vote, description match and its mentions).")},
         {QStringLiteral("fast"),
-         QStringLiteral("Fast mode: bfloat16 network (about 2x faster on CPUs with AVX512-BF16 "
-                        "or AMX; scores differ from the exact default by ~1e-3).")},
+         QStringLiteral("Fast mode: bfloat16 network (on CPUs with AVX512-BF16 or AMX; elsewhere the "
+                        "exact mode is used; scores differ from the exact default by ~1e-3).")},
     });
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("UTF-8 note file, or - for stdin."));
     parseOrThrow(parser, arguments,
@@ -50,6 +50,10 @@ int runPredict(const QStringList& arguments) {
     const auto engine = Engine::load(modelDirectory(parser.value(QStringLiteral("model"))).toStdString(),
                                      threads, parser.isSet(QStringLiteral("fast")));
     const ModelInfo& info = engine->info();
+    if (parser.isSet(QStringLiteral("fast")) && !engine->fast())
+        printProgress(
+            QStringLiteral("fast mode needs a CPU with AVX512-BF16 or AMX (bfloat16 is about 40x slower "
+                           "without them): using the exact mode"));
 
     PredictOptions options;
     options.evidence = !parser.isSet(QStringLiteral("no-evidence"));

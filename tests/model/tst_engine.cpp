@@ -435,7 +435,10 @@ private Q_SLOTS:
     // and the default load stays exact.
     void fastModeAgreesWithinTolerance() {
         const auto exact = fc::Engine::load(m_model.toStdString(), 1);
+        // bfloat16 whatever the CPU (FC_FAST_MODE=force): the agreement is what is tested here.
+        qputenv("FC_FAST_MODE", "force");
         const auto fast = fc::Engine::load(m_model.toStdString(), 1, true);
+        qunsetenv("FC_FAST_MODE");
         QVERIFY(!exact->fast());
         QVERIFY(fast->fast());
         std::string note;
@@ -457,6 +460,25 @@ private Q_SLOTS:
         }
         qInfo("fast mode: max |score difference| = %g", static_cast<double>(worst));
         QVERIFY2(worst <= 0.02f, qPrintable(QString::number(static_cast<double>(worst))));
+    }
+
+    // Without native bfloat16 (AVX512-BF16 or AMX-BF16) fast mode would be 40-50x slower (issue #14): the
+    // engine then loads exact, says so through fast(), and scores exactly as the default.
+    void fastModeOnlyWithNativeBfloat16() {
+        qunsetenv("FC_FAST_MODE");
+        const bool native = __builtin_cpu_supports("avx512bf16") || __builtin_cpu_supports("amx-bf16");
+        const auto fast = fc::Engine::load(m_model.toStdString(), 1, true);
+        QCOMPARE(fast->fast(), native);
+        if (native)
+            return;
+        const auto exact = fc::Engine::load(m_model.toStdString(), 1);
+        const std::string note = words()[0] + " " + words()[3] + " " + words()[5];
+        const auto e = exact->predict(note), f = fast->predict(note);
+        QCOMPARE(f.codes.size(), e.codes.size());
+        for (std::size_t i = 0; i < e.codes.size(); ++i) {
+            QCOMPARE(f.codes[i].code, e.codes[i].code);
+            QCOMPARE(f.codes[i].score, e.codes[i].score);
+        }
     }
 
     void slowBlasWarningNamesTheFix() {

@@ -14,6 +14,7 @@
 #include <random>
 #include <sstream>
 #include <thread>
+#include <time.h>
 #include <unistd.h>
 
 namespace fc {
@@ -67,6 +68,13 @@ std::string syntheticLabel(std::int64_t index) {
     std::snprintf(code, sizeof code, "%c%02d.%d", static_cast<char>('A' + (index / 1000) % 26),
                   static_cast<int>((index / 10) % 100), static_cast<int>(index % 10));
     return code;
+}
+
+// CPU time of the whole process (every thread), ms.
+double processCpuMs() {
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
 }
 
 LatencyStats summarise(std::vector<double> ms) {
@@ -225,14 +233,20 @@ BenchmarkResult runBenchmark(const BenchmarkOptions& options,
     say("measuring sgemm " + std::to_string(options.sgemmSize) + "x" + std::to_string(options.sgemmSize));
     auto sgemm = measureSgemm(options.sgemmSize, 5);
 
-    const auto time = [&](const PredictOptions& predictOptions, int runs) {
+    const auto time = [&](const PredictOptions& predictOptions, int runs,
+                          std::vector<double>* cpuMs = nullptr, const std::function<void()>& after = {}) {
         std::vector<double> ms;
         for (int r = 0; r < runs; ++r) {
+            const double cpuStart = processCpuMs();
             const auto start = Clock::now();
             const auto prediction = engine->predict(note, predictOptions);
             ms.push_back(secondsSince(start) * 1000.0);
+            if (cpuMs)
+                cpuMs->push_back(processCpuMs() - cpuStart);
             if (prediction.codes.size() != static_cast<std::size_t>(options.labels))
                 throw ModelError("bench: the engine returned the wrong number of scores");
+            if (after)
+                after();
         }
         return ms;
     };
@@ -241,13 +255,18 @@ BenchmarkResult runBenchmark(const BenchmarkOptions& options,
     say("inference: " + std::to_string(options.warmupRuns) + " warm-up + " + std::to_string(options.runs) +
         " timed runs on " + std::to_string(options.tokens) + " tokens");
     time(scoresOnly, options.warmupRuns);
-    result.inference = summarise(time(scoresOnly, options.runs));
+    result.inferenceRunMs = time(scoresOnly, options.runs, &result.inferenceRunCpuMs, options.afterEachRun);
+    result.inference = summarise(result.inferenceRunMs);
     result.inferenceWithEvidence = summarise(time(PredictOptions{}, std::max(1, options.runs / 4)));
 
     if (options.fast) {
         say("fast mode (bfloat16): " + std::to_string(options.warmupRuns) + " warm-up + " +
             std::to_string(options.runs) + " timed runs");
         const auto fastEngine = Engine::load(model.path.string(), result.threads, true);
+        result.fastBfloat16 = fastEngine->fast();
+        if (!result.fastBfloat16)
+            say("this CPU has no AVX512-BF16 or AMX: the fast engine is the exact one (FC_FAST_MODE=force "
+                "times bfloat16 anyway)");
         const auto exactCodes = engine->predict(note, scoresOnly).codes;
         const auto fastCodes = fastEngine->predict(note, scoresOnly).codes;
         std::map<std::string, float> byCode;

@@ -13,7 +13,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cpuid.h>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
@@ -74,6 +76,21 @@ std::vector<EvidenceSpan> lexiconFirst(std::vector<EvidenceSpan> lexical,
     return spans;
 }
 
+// Fast mode needs a CPU that computes bfloat16 natively. LibTorch 1.13's oneDNN runs bfloat16
+// convolutions and products only with AVX512-BF16 or AMX-BF16; elsewhere the convolutions fall back to
+// ATen's reference loops: measured 40-50x slower than float32 on an AVX2 AMD EPYC (docs/PERFORMANCE.md).
+// FC_FAST_MODE=force skips the check (tests, measurements).
+bool bfloat16Native() {
+    if (const char* force = std::getenv("FC_FAST_MODE"); force && std::string_view(force) == "force")
+        return true;
+    if (!__builtin_cpu_supports("avx512f")) // also false when the OS does not save AVX-512 state
+        return false;
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (__get_cpuid_count(7, 1, &a, &b, &c, &d) && (a & (1u << 5)) != 0) // AVX512_BF16
+        return true;
+    return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (d & (1u << 22)) != 0; // AMX-BF16
+}
+
 constexpr std::size_t kEvidenceTopCodes = 50;
 constexpr std::size_t kEvidenceMaxCodes = 200;
 } // namespace
@@ -126,7 +143,7 @@ std::unique_ptr<Engine> Engine::load(const std::string& directory, int threads, 
         throw ModelError(vocabPath + ": lines are not unique sorted words");
     impl->network = net::loadNetwork(directory, config);
     impl->network->module().eval();
-    if (fast) {
+    if (fast && bfloat16Native()) { // otherwise exact: fast() tells the caller
         impl->network->module().to(torch::kBFloat16);
         impl->fast = true;
     }
@@ -252,7 +269,7 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
             auto input = torch::zeros({count, length}, torch::kInt64);
             if (total > 0)
                 std::copy_n(ids.begin() + begin, count * length, input.data_ptr<std::int64_t>());
-            const auto out = m_impl->network->forward(input);
+            const auto out = m_impl->network->infer(input, wantEvidence);
             // Fast mode computes in bfloat16; scores, maxima and evidence are taken in float either way.
             const auto logits = out.logits.to(torch::kFloat32).contiguous();
             const auto scores = torch::sigmoid(logits).contiguous();

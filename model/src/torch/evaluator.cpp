@@ -90,13 +90,14 @@ EvaluationResult evaluateDocuments(const std::string& modelDirectory,
                                    const std::vector<evaluator::EvalDocument>& documents,
                                    const EvaluationOptions& options) {
     const auto start = std::chrono::steady_clock::now();
-    const auto engine = Engine::load(modelDirectory, options.threads);
+    const auto engine = Engine::load(modelDirectory, options.threads, options.fast);
     const ModelInfo& info = engine->info();
     std::unordered_map<std::string, std::int32_t> labelIndex;
     for (std::size_t i = 0; i < info.labels.size(); ++i)
         labelIndex.emplace(info.labels[i], static_cast<std::int32_t>(i));
 
     EvaluationResult result;
+    result.fast = engine->fast();
     std::vector<GoldCodes> gold;
     std::vector<std::size_t> kept; // indices of scored documents
     for (std::size_t d = 0; d < documents.size(); ++d) {

@@ -51,8 +51,9 @@ struct FusionOutput {
 class FusionImpl : public torch::nn::Module {
 public:
     explicit FusionImpl(const FusionOptions& options);
-    // ids [B, n] int64, 1 <= n <= 2 * max_length.
-    FusionOutput forward(const torch::Tensor& ids, bool wantPoolWeights = false);
+    // ids [B, n] int64, 1 <= n <= 2 * max_length. With autograd off and !wantAttention, `attention` is left
+    // undefined and the label attention runs block by block (OutputLayerImpl::infer).
+    FusionOutput forward(const torch::Tensor& ids, bool wantPoolWeights = false, bool wantAttention = true);
 
     FusionOptions options;
     WordRep word_rep{nullptr};

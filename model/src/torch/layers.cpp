@@ -1,6 +1,9 @@
 #include "torch/layers.h"
 #include "torch/random_embedding.h"
 
+#include <cstdlib>
+#include <string_view>
+
 namespace F = torch::nn::functional;
 
 namespace fc::net {
@@ -51,8 +54,24 @@ ResidualBlockImpl::ResidualBlockImpl(const ResidualBlockOptions& o) {
     dropout = register_module("dropout", torch::nn::Dropout(o.dropout()));
 }
 
+namespace {
+
+// The normalisation a ResidualBlock keeps at `shortcut[1]` (GroupNorm or BatchNorm1d).
+torch::Tensor normalise(const std::shared_ptr<torch::nn::Module>& norm, const torch::Tensor& x) {
+    if (auto* group = norm->as<torch::nn::GroupNormImpl>())
+        return group->forward(x);
+    return norm->as<torch::nn::BatchNorm1dImpl>()->forward(x);
+}
+
+} // namespace
+
 torch::Tensor ResidualBlockImpl::forward(const torch::Tensor& x) {
-    return dropout(torch::tanh(left->forward(x) + shortcut->forward(x)));
+    if (is_training() || !inferenceOnly())
+        return dropout(torch::tanh(left->forward(x) + shortcut->forward(x)));
+    // Same operations; the 1x1 shortcut as a matrix product, the sum and tanh in place (dropout is off).
+    auto out = left->forward(x);
+    out.add_(normalise(shortcut->ptr(1), pointwiseConv(*shortcut->ptr<torch::nn::Conv1dImpl>(0), x)));
+    return out.tanh_();
 }
 
 SoftPoolImpl::SoftPoolImpl(const SoftPoolOptions& o) : options(o) {
@@ -81,7 +100,8 @@ torch::Tensor SoftPoolImpl::forward(const torch::Tensor& x, torch::Tensor* weigh
         return values;
     }
     const auto padded = F::pad(x, F::PadFuncOptions({0, positions * g - n}));
-    const auto scores = att_conv->forward(padded).view({batch, 1, positions, g});
+    const auto scores =
+        pointwiseConv(*att_conv->ptr<torch::nn::Conv1dImpl>(0), padded).view({batch, 1, positions, g});
     const auto alpha = torch::softmax(scores, 3);
     if (weights)
         *weights = alpha.reshape({batch, positions * g}).narrow(1, 0, n);
@@ -103,6 +123,72 @@ std::pair<torch::Tensor, torch::Tensor> OutputLayerImpl::forward(const torch::Te
     if (options.shared_attention())
         alpha = alpha.expand({g.size(0), options.labels(), g.size(1)});
     return {logits, alpha};
+}
+
+std::pair<torch::Tensor, torch::Tensor> OutputLayerImpl::infer(const torch::Tensor& g, bool wantAttention) {
+    if (!inferenceOnly() || options.shared_attention()) {
+        auto out = forward(g);
+        if (!wantAttention)
+            out.second = torch::Tensor();
+        return out;
+    }
+    const auto batch = g.size(0), positions = g.size(1), labels = options.labels();
+    const auto block = std::min(kLabelBlock, labels);
+    const auto& u = U->weight;
+    const auto& w = final->weight;
+    const auto& bias = final->bias;
+    auto logits = torch::empty({batch, labels}, g.options());
+    const auto attention =
+        wantAttention ? torch::empty({batch, labels, positions}, g.options()) : torch::Tensor();
+    const auto scratch = wantAttention ? torch::Tensor() : torch::empty({block, positions}, g.options());
+    auto v = torch::empty({block, g.size(2)}, g.options());
+    for (std::int64_t b = 0; b < batch; ++b) {
+        const auto h = g[b]; // [P, D]
+        const auto ht = h.t();
+        for (std::int64_t first = 0; first < labels; first += block) {
+            const auto rows = std::min(block, labels - first);
+            auto alpha = wantAttention ? attention[b].narrow(0, first, rows) : scratch.narrow(0, 0, rows);
+            torch::mm_out(alpha, u.narrow(0, first, rows), ht);
+            at::_softmax_out(alpha, alpha, 1, false); // in place: each row is read before it is written
+            auto m = v.narrow(0, 0, rows);
+            torch::mm_out(m, alpha, h);
+            logits[b]
+                .narrow(0, first, rows)
+                .copy_(w.narrow(0, first, rows).mul(m).sum(1).add_(bias.narrow(0, first, rows)));
+        }
+    }
+    return {logits, attention};
+}
+
+bool inferenceOnly() {
+    // FC_REFERENCE_GRAPH=1: run the training graph's operations at inference too (A/B measurements of the
+    // shortcuts in one binary, docs/PERFORMANCE.md).
+    static const bool referenceGraph = [] {
+        const char* value = std::getenv("FC_REFERENCE_GRAPH");
+        return value != nullptr && std::string_view(value) == "1";
+    }();
+    return !referenceGraph && !torch::GradMode::is_enabled();
+}
+
+torch::Tensor pointwiseConv(torch::nn::Conv1dImpl& conv, const torch::Tensor& x) {
+    const auto& o = conv.options;
+    const auto* padding =
+        c10::get_if<torch::ExpandingArray<1>>(&o.padding()); // kValid / kSame: none at k = 1
+    const bool plain = o.kernel_size()->at(0) == 1 && o.stride()->at(0) == 1 && o.groups() == 1 &&
+                       (padding == nullptr || (*padding)->at(0) == 0);
+    if (!inferenceOnly() || !plain || x.dim() != 3)
+        return conv.forward(x);
+    const auto weight = conv.weight.select(2, 0); // [O, C]
+    if (x.size(0) == 1) {
+        // x[0] may be a transposed view: the BLAS reads it with a transpose flag, no copy.
+        const auto y = conv.bias.defined() ? torch::addmm(conv.bias.unsqueeze(1), weight, x[0])
+                                           : torch::mm(weight, x[0]);
+        return y.unsqueeze(0);
+    }
+    auto y = torch::matmul(weight, x);
+    if (conv.bias.defined())
+        y.add_(conv.bias.unsqueeze(1));
+    return y;
 }
 
 } // namespace fc::net

@@ -94,11 +94,26 @@ public:
     explicit OutputLayerImpl(const OutputLayerOptions& options);
     // g [B, P, features] -> {logits [B, Y], attention [B, Y, P]}
     std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& g);
+    // Inference only (autograd off): the same per-label operations, labels taken `kLabelBlock` at a time so a
+    // block's [rows, P] logits stay in cache and the [Y, P] matrix is written once (into `attention`, only if
+    // wanted) instead of allocated and passed over three times. Equal to forward() within float rounding.
+    // Falls back to forward() while autograd records.
+    std::pair<torch::Tensor, torch::Tensor> infer(const torch::Tensor& g, bool wantAttention);
+    static constexpr std::int64_t kLabelBlock = 256;
 
     OutputLayerOptions options;
     torch::nn::Linear U{nullptr};
     torch::nn::Linear final{nullptr};
 };
 TORCH_MODULE(OutputLayer);
+
+// True while no autograd graph is recorded (InferenceMode or NoGradGuard): the layers then take inference
+// shortcuts that give the same values within float rounding (issue #14).
+bool inferenceOnly();
+
+// A kernel-1 Conv1d (stride 1, no padding, no groups) on x [B, C, L]. At inference it is a matrix product
+// W [O, C] x [C, L] (+ bias), without LibTorch's convolution dispatch (im2col at one thread, a oneDNN weight
+// reorder per call at more); while training it is the module itself.
+torch::Tensor pointwiseConv(torch::nn::Conv1dImpl& conv, const torch::Tensor& x);
 
 } // namespace fc::net

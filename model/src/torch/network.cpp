@@ -18,6 +18,10 @@ torch::Tensor Network::descriptionLoss(const torch::Tensor&, const std::vector<t
     return torch::zeros({});
 }
 
+NetworkOutput Network::infer(const torch::Tensor& ids, bool) {
+    return forward(ids, false);
+}
+
 torch::Tensor Network::auxiliaryLoss(const torch::Tensor&) {
     return torch::zeros({});
 }
@@ -47,6 +51,10 @@ public:
     NetworkOutput forward(const torch::Tensor& ids, bool wantPoolWeights) override {
         auto out = m_fusion->forward(ids, wantPoolWeights);
         return {out.logits, out.attention, out.poolWeights};
+    }
+    NetworkOutput infer(const torch::Tensor& ids, bool wantAttention) override {
+        auto out = m_fusion->forward(ids, false, wantAttention);
+        return {out.logits, out.attention, {}};
     }
     torch::nn::Module& module() override { return *m_fusion; }
     const torch::nn::Module& module() const override { return *m_fusion; }

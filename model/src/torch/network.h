@@ -45,6 +45,9 @@ class Network {
 public:
     virtual ~Network() = default;
     virtual NetworkOutput forward(const torch::Tensor& ids, bool wantPoolWeights = false) = 0;
+    // Inference (eval, autograd off): forward()'s logits; the attention only if wantAttention (Fusion then
+    // skips the [B, Y, P] matrix, 45 MB per window at 8,921 labels). Default: forward().
+    virtual NetworkOutput infer(const torch::Tensor& ids, bool wantAttention);
     // parameters(), named_parameters(), named_buffers(), train(), eval(), to(), zero_grad().
     virtual torch::nn::Module& module() = 0;
     virtual const torch::nn::Module& module() const = 0;

@@ -1,4 +1,5 @@
 #include "torch/transformer.h"
+#include "torch/layers.h"
 
 #include <cmath>
 
@@ -33,9 +34,19 @@ torch::Tensor MultiHeadAttentionImpl::forward(const torch::Tensor& x) {
         q = q.reshape({batch * heads, -1, perHead});
         // Scaled in place: the [B*heads, P, P] matrix (25 MB at 2,500 tokens) is not allocated a second time.
         // Bit-identical to `* scale`; folding the scale into q would round differently (issue #14).
-        auto scores = torch::bmm(q, k.transpose(1, 2));
-        scores.mul_(scale);
-        const auto attn = torch::softmax(scores, 2);
+        torch::Tensor attn;
+        if (inferenceOnly()) {
+            // The scale as the GEMM's alpha (applied to each finished dot product, one rounding as mul_) and
+            // the softmax in place: no second allocation, no separate scaling pass. Zeroed first: LibTorch
+            // 1.13's small-matrix baddbmm computes 0 * C, so garbage NaN in C would survive beta = 0.
+            attn = torch::zeros({q.size(0), q.size(1), k.size(1)}, q.options());
+            at::baddbmm_out(attn, attn, q, k.transpose(1, 2), 0.0, scale);
+            at::_softmax_out(attn, attn, 2, false);
+        } else {
+            auto scores = torch::bmm(q, k.transpose(1, 2));
+            scores.mul_(scale);
+            attn = torch::softmax(scores, 2);
+        }
         context = torch::bmm(attn, v).reshape({batch, -1, perHead * heads});
     } else {
         const double scale = 1.0 / std::sqrt(static_cast<double>(perHead));
@@ -56,8 +67,18 @@ FeedForwardImpl::FeedForwardImpl(const TransferOptions& o) {
 }
 
 torch::Tensor FeedForwardImpl::forward(const torch::Tensor& x) {
-    const auto y = w2(torch::relu(w1(x.transpose(1, 2)))).transpose(1, 2);
-    return layer_norm(x + y);
+    if (!inferenceOnly()) {
+        const auto y = w2(torch::relu(w1(x.transpose(1, 2)))).transpose(1, 2);
+        return layer_norm(x + y);
+    }
+    // The kernel-1 convolutions as the position-wise linear maps they are, on [B*P, D] rows: no transposes,
+    // no convolution dispatch; ReLU and the residual sum in place.
+    const auto rows = x.reshape({-1, x.size(2)});
+    auto hidden = torch::addmm(w1->bias, rows, w1->weight.select(2, 0).t());
+    hidden.relu_();
+    auto y = torch::addmm(w2->bias, hidden, w2->weight.select(2, 0).t());
+    y.add_(rows);
+    return layer_norm(y.view(x.sizes()));
 }
 
 EncoderLayerImpl::EncoderLayerImpl(const TransferOptions& o) {

@@ -46,6 +46,9 @@ struct BenchmarkOptions {
     std::uint64_t seed = 1;              // weights, note words and training targets
     std::string workDirectory;           // where the temporary model directory goes; "" = the system temp dir
     bool fast = false; // also time the fast (bfloat16) mode on the same note and compare its scores
+    // Called after each timed scores-only run: `bench --compare-pytorch` times one run of the reference
+    // there, so the two are measured interleaved and a change of the machine's load hits both alike.
+    std::function<void()> afterEachRun;
 };
 
 struct LatencyStats {
@@ -62,22 +65,25 @@ struct BenchmarkResult {
     std::int64_t windows = 1;      // model windows the note was scored in (maxTokens each)
     std::int64_t maxTokens = 2500; // the model's window
     std::int64_t parameters = 0;
-    FusionFlops flops;                  // per note
-    double sgemmGflops = 0;             // best of the sgemm runs (before and after the latency runs)
-    double sgemmMedianGflops = 0;       // median of the same runs
-    LatencyStats inference;             // Engine::predict without evidence: tokenise + network + scores
-    LatencyStats inferenceWithEvidence; // Engine::predict as the app calls it (evidence for the top codes)
-    double achievedGflops = 0;          // flops.total() / inference median
-    double fractionOfPeak = 0;          // achievedGflops / sgemmGflops
-    double loadSeconds = 0;             // Engine::load of the model directory (files in the page cache)
-    double peakRssMb = 0;               // VmHWM after load + inference (MiB)
-    double trainNotesPerSecond = 0;     // 0 unless options.training
-    double trainStepSeconds = 0;        // median seconds per Adam step of trainBatch notes
-    double peakRssAfterTrainingMb = 0;  // VmHWM after training (MiB); 0 unless options.training
-    std::string blasLibrary;            // the libblas.so.3 mapped into the process (resolved path)
-    LatencyStats fastInference;         // fast mode, scores only; runs == 0 unless options.fast
-    double fastSpeedup = 0;             // inference.medianMs / fastInference.medianMs
-    double fastMaxScoreDifference = 0;  // max over codes of |fast score - exact score| on the note
+    FusionFlops flops;                     // per note
+    double sgemmGflops = 0;                // best of the sgemm runs (before and after the latency runs)
+    double sgemmMedianGflops = 0;          // median of the same runs
+    LatencyStats inference;                // Engine::predict without evidence: tokenise + network + scores
+    LatencyStats inferenceWithEvidence;    // Engine::predict as the app calls it (evidence for the top codes)
+    std::vector<double> inferenceRunMs;    // each timed scores-only run, wall, in order
+    std::vector<double> inferenceRunCpuMs; // the same runs' CPU time of the process (all threads)
+    double achievedGflops = 0;             // flops.total() / inference median
+    double fractionOfPeak = 0;             // achievedGflops / sgemmGflops
+    double loadSeconds = 0;                // Engine::load of the model directory (files in the page cache)
+    double peakRssMb = 0;                  // VmHWM after load + inference (MiB)
+    double trainNotesPerSecond = 0;        // 0 unless options.training
+    double trainStepSeconds = 0;           // median seconds per Adam step of trainBatch notes
+    double peakRssAfterTrainingMb = 0;     // VmHWM after training (MiB); 0 unless options.training
+    std::string blasLibrary;               // the libblas.so.3 mapped into the process (resolved path)
+    LatencyStats fastInference;            // fast mode, scores only; runs == 0 unless options.fast
+    bool fastBfloat16 = false;         // the fast engine did run in bfloat16 (Engine::fast(): CPU support)
+    double fastSpeedup = 0;            // inference.medianMs / fastInference.medianMs
+    double fastMaxScoreDifference = 0; // max over codes of |fast score - exact score| on the note
 };
 
 // Builds a Fusion model directory with random weights (seeded; Y synthetic labels, vocabularySize synthetic

@@ -77,8 +77,9 @@ public:
     // threads: passed to setThreads() (0 = number of cores).
     static std::unique_ptr<Engine> load(const std::string& directory, int threads = 0);
     // Fast mode (issue #14): the network runs in bfloat16 through oneDNN (scores and attention are returned
-    // as float). About 2x faster on CPUs with AVX512-BF16 or AMX, much slower on CPUs without them; scores
-    // differ from the exact mode by up to ~1e-3 (tst_engine states the tolerance). Default: exact float32.
+    // as float). Only on CPUs with AVX512-BF16 or AMX-BF16: elsewhere bfloat16 is 40-50x slower, so the
+    // engine loads exact and fast() is false (FC_FAST_MODE=force overrides). Scores differ from the exact
+    // mode by up to ~1e-3 (tst_engine states the tolerance). Default: exact float32.
     static std::unique_ptr<Engine> load(const std::string& directory, int threads, bool fast);
     bool fast() const;
     ~Engine();

@@ -42,6 +42,8 @@ struct EvaluationOptions {
     bool evidence = true; // compute the evidence metrics when the data has gold evidence
     // The network's scores and attention alone, without the retrieval part (PredictOptions::networkOnly).
     bool networkOnly = false;
+    // Fast mode (Engine::load(..., fast)): bfloat16 on CPUs with AVX512-BF16 or AMX, exact elsewhere.
+    bool fast = false;
     // Code -> number of training documents that carry it (dataset.h codeFrequencies). When not empty, MAP per
     // train-frequency bucket is computed (metrics_frequency.h); codes it lacks count as never seen.
     std::unordered_map<std::string, std::int64_t> trainFrequency;
@@ -54,6 +56,7 @@ struct EvaluationResult {
     std::int64_t evidencePairs = 0; // (document, code) pairs with gold evidence that were counted
     std::int64_t longDocuments = 0; // documents longer than the model's window (truncated or windowed)
     double seconds = 0.0;           // wall time of loading + scoring
+    bool fast = false;              // the network ran in bfloat16 (options.fast and the CPU supports it)
     // The scores behind the metrics (for error analysis and ensembling): one row per scored document.
     ScoreMatrix scores;
     std::vector<std::string> documentIds; // per row
