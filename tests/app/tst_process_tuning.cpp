@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <map>
+#include <vector>
 
 using namespace fc;
 
@@ -148,7 +149,15 @@ private Q_SLOTS:
         untuned.remove(QStringLiteral("OPENBLAS_CORETYPE"));
         const auto tuned = predictScores(untuned, note);
         QVERIFY(!tuned.empty());
-        for (const char* core : {"SKYLAKEX", "HASWELL", "PRESCOTT"}) {
+        // Only kernels this CPU can execute: OpenBLAS obeys a forced core, and AVX-512 kernels on a CPU
+        // without AVX-512 (e.g. Zen 3) end in an illegal instruction, whatever the application does.
+        std::vector<const char*> cores;
+        if (detectCpu().avx512)
+            cores.push_back("SKYLAKEX");
+        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+            cores.push_back("HASWELL");
+        cores.push_back("PRESCOTT");
+        for (const char* core : cores) {
             auto environment = untuned;
             environment.insert(QStringLiteral("OPENBLAS_CORETYPE"), QString::fromLatin1(core));
             const auto scores = predictScores(environment, note);
