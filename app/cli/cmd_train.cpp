@@ -147,7 +147,8 @@ void addTrainOptions(QCommandLineParser& parser) {
          QStringLiteral("LANG")},
         {QStringLiteral("resume"),
          QStringLiteral("Continue from OUT.training/state.pt (vocabulary, labels and optimiser settings come "
-                        "from the state; --epochs and --patience may be raised, and are the run's own when not given).")},
+                        "from the state; --epochs and --patience may be raised, and are the run's own when "
+                        "not given).")},
         {QStringLiteral("stream"),
          QStringLiteral("Read the training file as a stream through a shuffle buffer (memory independent of "
                         "the corpus; no --train-embeddings, --corpus or --retrieval-prior).")},
