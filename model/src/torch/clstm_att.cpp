@@ -1,4 +1,5 @@
 #include "torch/clstm_att.h"
+#include "torch/network_defaults.h"
 #include "torch/random_embedding.h"
 
 #include "fc/model/errors.h"
@@ -12,10 +13,6 @@ namespace {
 // Defaults where the paper's text was not available (docs/MODELS.md, C-LSTM-Att).
 constexpr std::int64_t kDefaultHidden = 128;
 constexpr std::int64_t kDefaultSegment = 10;
-
-std::int64_t orDefault(std::int64_t value, std::int64_t fallback) {
-    return value > 0 ? value : fallback;
-}
 
 } // namespace
 

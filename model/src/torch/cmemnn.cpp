@@ -1,4 +1,5 @@
 #include "torch/cmemnn.h"
+#include "torch/network_defaults.h"
 #include "torch/random_embedding.h"
 
 #include "fc/model/errors.h"
@@ -13,10 +14,6 @@ namespace {
 // Defaults where the paper's text was not available (docs/MODELS.md, C-MemNN).
 constexpr std::int64_t kDefaultHops = 3;
 constexpr std::int64_t kDefaultMemoryTokens = 32;
-
-std::int64_t orDefault(std::int64_t value, std::int64_t fallback) {
-    return value > 0 ? value : fallback;
-}
 
 // Mean of the embedded rows over the non-PAD ids (a row of PAD only gives zeros). ids [..., n].
 torch::Tensor meanOfWords(const torch::Tensor& embedded, const torch::Tensor& ids) {

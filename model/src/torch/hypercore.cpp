@@ -1,4 +1,5 @@
 #include "torch/hypercore.h"
+#include "torch/network_defaults.h"
 #include "torch/poincare.h"
 #include "torch/random_embedding.h"
 
@@ -18,10 +19,6 @@ constexpr std::int64_t kDefaultBallDim = 50;
 constexpr std::int64_t kKernel = 9;
 constexpr std::int64_t kNeighbours = 32;
 constexpr int kHierarchyEpochs = 300;
-
-std::int64_t orDefault(std::int64_t value, std::int64_t fallback) {
-    return value > 0 ? value : fallback;
-}
 
 } // namespace
 

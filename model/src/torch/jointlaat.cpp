@@ -1,4 +1,5 @@
 #include "torch/jointlaat.h"
+#include "torch/network_defaults.h"
 #include "torch/random_embedding.h"
 
 #include "fc/model/errors.h"
@@ -46,10 +47,6 @@ namespace {
 constexpr std::int64_t kPaperHidden = 256;          // u, MIMIC-III-50 (docs/MODELS.md)
 constexpr std::int64_t kPaperAttentionDim = 256;    // d_a, MIMIC-III-50
 constexpr std::int64_t kPaperLevelProjection = 128; // authors' --level_projection_size
-
-std::int64_t orDefault(std::int64_t value, std::int64_t paper) {
-    return value > 0 ? value : paper;
-}
 
 class LaatNetwork final : public Network {
 public:

@@ -1,4 +1,5 @@
 #include "torch/msatt_kg.h"
+#include "torch/network_defaults.h"
 #include "torch/random_embedding.h"
 
 #include "fc/model/errors.h"
@@ -14,10 +15,6 @@ namespace {
 constexpr std::int64_t kDefaultLayers = 4;
 constexpr std::int64_t kDefaultGrowth = 100;
 constexpr std::int64_t kKernel = 3;
-
-std::int64_t orDefault(std::int64_t value, std::int64_t fallback) {
-    return value > 0 ? value : fallback;
-}
 
 } // namespace
 
