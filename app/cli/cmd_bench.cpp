@@ -151,6 +151,16 @@ double pairedSpeedup(const QJsonArray& reference, const std::vector<double>& own
     return n % 2 ? ratios[n / 2] : 0.5 * (ratios[n / 2 - 1] + ratios[n / 2]);
 }
 
+QJsonArray profileJson(const std::vector<OperatorTime>& ops) {
+    QJsonArray array;
+    for (const auto& op : ops)
+        array.append(QJsonObject{{QStringLiteral("operator"), QString::fromStdString(op.name)},
+                                 {QStringLiteral("calls"), op.calls},
+                                 {QStringLiteral("self_ms"), op.selfMs},
+                                 {QStringLiteral("total_ms"), op.totalMs}});
+    return array;
+}
+
 QJsonObject resultJson(const BenchmarkResult& r, double loadBefore, double loadAfter) {
     const auto& f = r.flops;
     QJsonObject flops{{QStringLiteral("total"), f.total() / 1e9},
@@ -193,6 +203,11 @@ QJsonObject resultJson(const BenchmarkResult& r, double loadBefore, double loadA
         json.insert(QStringLiteral("fast_speedup"), r.fastSpeedup);
         json.insert(QStringLiteral("fast_max_score_difference"), r.fastMaxScoreDifference);
     }
+    if (!r.profile.empty()) {
+        json.insert(QStringLiteral("profile"), profileJson(r.profile));
+        if (!r.fastProfile.empty())
+            json.insert(QStringLiteral("fast_profile"), profileJson(r.fastProfile));
+    }
     if (r.options.training) {
         json.insert(QStringLiteral("train_batch"), r.options.trainBatch);
         json.insert(QStringLiteral("train_step_seconds"), r.trainStepSeconds);
@@ -200,6 +215,20 @@ QJsonObject resultJson(const BenchmarkResult& r, double loadBefore, double loadA
         json.insert(QStringLiteral("peak_rss_after_training_mb"), r.peakRssAfterTrainingMb);
     }
     return json;
+}
+
+// The operators that take 98 % of the self time (at most 20 rows), per run.
+void printProfile(const char* title, const std::vector<OperatorTime>& ops) {
+    double all = 0;
+    for (const auto& op : ops)
+        all += op.selfMs;
+    std::printf("  %s, per run (LibTorch's profiler; self time, %% of %.1f ms):\n", title, all);
+    double shown = 0;
+    for (std::size_t i = 0; i < ops.size() && i < 20 && shown < 0.98 * all; ++i) {
+        std::printf("    %-34s %5d calls %9.2f ms %5.1f %%\n", ops[i].name.c_str(), ops[i].calls,
+                    ops[i].selfMs, all > 0 ? 100.0 * ops[i].selfMs / all : 0.0);
+        shown += ops[i].selfMs;
+    }
 }
 
 void printTable(const BenchmarkResult& r, double loadBefore, double loadAfter) {
@@ -234,6 +263,10 @@ void printTable(const BenchmarkResult& r, double loadBefore, double loadAfter) {
                     "difference| %.2g\n",
                     r.fastBfloat16 ? "(bfloat16)" : "(unavailable)", r.fastInference.medianMs,
                     r.fastInference.minMs, r.fastSpeedup, r.fastMaxScoreDifference);
+    if (!r.profile.empty())
+        printProfile("exact engine", r.profile);
+    if (!r.fastProfile.empty())
+        printProfile("fast engine", r.fastProfile);
     if (r.options.training)
         std::printf(
             "  training                 %.2f notes/s (batch %d, %.2f s per step), peak RSS %.1f MiB\n",
@@ -256,6 +289,10 @@ int runBench(const QStringList& arguments) {
          QStringLiteral("V")},
         {QStringLiteral("sgemm-size"), QStringLiteral("Matrix size of the sgemm peak (default 2048)."),
          QStringLiteral("S")},
+        {QStringLiteral("profile"),
+         QStringLiteral("Also run R predictions under LibTorch's profiler and print the operators by self "
+                        "time (with --fast: the fast engine's too)."),
+         QStringLiteral("R")},
         {QStringLiteral("train"), QStringLiteral("Also measure training throughput (batch 16).")},
         {QStringLiteral("train-steps"), QStringLiteral("Timed training steps (default 3)."),
          QStringLiteral("K")},
@@ -286,6 +323,8 @@ int runBench(const QStringList& arguments) {
     options.training = parser.isSet(QStringLiteral("train"));
     options.trainSteps = intValue(parser, QStringLiteral("train-steps"), 3, 1, 1000);
     options.fast = parser.isSet(QStringLiteral("fast"));
+    if (parser.isSet(QStringLiteral("profile")))
+        options.profileRuns = intValue(parser, QStringLiteral("profile"), 5, 1, 1000);
 
     const double loadBefore = loadAverage();
     std::unique_ptr<PytorchReference> pytorch;

@@ -79,6 +79,38 @@ private Q_SLOTS:
         QVERIFY(r.parameters > 0);
     }
 
+    // bench --profile: LibTorch's profiler names the network's operators, self times add up within the
+    // totals, and per-run call counts match the work (one embedding lookup per prediction). bench --fast
+    // times exact and fast runs in pairs.
+    void profileNamesTheOperatorsPerRun() {
+        fc::BenchmarkOptions options;
+        options.tokens = 60;
+        options.labels = 7;
+        options.threads = 1;
+        options.runs = 3;
+        options.warmupRuns = 1;
+        options.vocabularySize = 200;
+        options.sgemmSize = 64;
+        options.profileRuns = 2;
+        options.fast = true;
+        const auto r = fc::runBenchmark(options);
+        QVERIFY(!r.profile.empty());
+        QCOMPARE(r.fastPairRatios.size(), std::size_t(3));
+        QVERIFY(r.fastSpeedup > 0);
+        QCOMPARE(r.fastProfile.empty(), false);
+        bool convolution = false;
+        for (const auto& op : r.profile) {
+            QVERIFY(op.selfMs >= 0 && op.selfMs <= op.totalMs + 1e-9);
+            QVERIFY(op.calls >= 1);
+            if (op.name == "aten::embedding")
+                QCOMPARE(op.calls, 1);
+            convolution = convolution || op.name.find("convolution") != std::string::npos;
+        }
+        QVERIFY(convolution);
+        for (std::size_t i = 1; i < r.profile.size(); ++i)
+            QVERIFY(r.profile[i - 1].selfMs >= r.profile[i].selfMs);
+    }
+
     void rejectsBadOptions() {
         fc::BenchmarkOptions options;
         options.tokens = 0;

@@ -3,6 +3,7 @@
 #include "fc/model/engine.h"
 #include "fc/model/errors.h"
 #include "torch/network.h"
+#include "torch/op_profile.h"
 
 #include <algorithm>
 #include <chrono>
@@ -259,10 +260,11 @@ BenchmarkResult runBenchmark(const BenchmarkOptions& options,
     result.inference = summarise(result.inferenceRunMs);
     result.inferenceWithEvidence = summarise(time(PredictOptions{}, std::max(1, options.runs / 4)));
 
+    std::unique_ptr<Engine> fastEngine;
     if (options.fast) {
         say("fast mode (bfloat16): " + std::to_string(options.warmupRuns) + " warm-up + " +
-            std::to_string(options.runs) + " timed runs");
-        const auto fastEngine = Engine::load(model.path.string(), result.threads, true);
+            std::to_string(options.runs) + " timed runs, each after one exact run");
+        fastEngine = Engine::load(model.path.string(), result.threads, true);
         result.fastBfloat16 = fastEngine->fast();
         if (!result.fastBfloat16)
             say("this CPU has no AVX512-BF16 or AMX: the fast engine is the exact one (FC_FAST_MODE=force "
@@ -275,15 +277,38 @@ BenchmarkResult runBenchmark(const BenchmarkOptions& options,
         for (const auto& c : fastCodes)
             result.fastMaxScoreDifference = std::max(
                 result.fastMaxScoreDifference, static_cast<double>(std::fabs(c.score - byCode[c.code])));
+        // Exact and fast alternate, so a change of the machine's load hits both alike; the speed-up is the
+        // median of the per-pair ratios.
         std::vector<double> ms;
         for (int r = 0; r < options.warmupRuns + options.runs; ++r) {
-            const auto start = Clock::now();
+            auto start = Clock::now();
+            engine->predict(note, scoresOnly);
+            const double exactMs = secondsSince(start) * 1000.0;
+            start = Clock::now();
             fastEngine->predict(note, scoresOnly);
-            if (r >= options.warmupRuns)
-                ms.push_back(secondsSince(start) * 1000.0);
+            const double fastMs = secondsSince(start) * 1000.0;
+            if (r < options.warmupRuns)
+                continue;
+            ms.push_back(fastMs);
+            result.fastPairRatios.push_back(exactMs / std::max(fastMs, 1e-9));
         }
         result.fastInference = summarise(ms);
-        result.fastSpeedup = result.inference.medianMs / std::max(result.fastInference.medianMs, 1e-9);
+        result.fastSpeedup = summarise(result.fastPairRatios).medianMs; // a median of ratios, not of ms
+    }
+
+    if (options.profileRuns > 0) {
+        say("profiling " + std::to_string(options.profileRuns) + " runs per operator (LibTorch's profiler)");
+        const auto profile = [&](Engine& e) {
+            return profileOperators(
+                [&] {
+                    for (int r = 0; r < options.profileRuns; ++r)
+                        e.predict(note, scoresOnly);
+                },
+                options.profileRuns);
+        };
+        result.profile = profile(*engine);
+        if (fastEngine)
+            result.fastProfile = profile(*fastEngine);
     }
 
     const auto after = measureSgemm(options.sgemmSize, 5);

@@ -49,6 +49,15 @@ struct BenchmarkOptions {
     // Called after each timed scores-only run: `bench --compare-pytorch` times one run of the reference
     // there, so the two are measured interleaved and a change of the machine's load hits both alike.
     std::function<void()> afterEachRun;
+    int profileRuns = 0; // > 0: also run that many scores-only predictions under LibTorch's profiler
+};
+
+// One ATen operator's share of an inference (bench --profile), per run.
+struct OperatorTime {
+    std::string name;
+    int calls = 0;      // calls per run
+    double selfMs = 0;  // time in the operator itself, less the operators it called
+    double totalMs = 0; // including them
 };
 
 struct LatencyStats {
@@ -81,9 +90,12 @@ struct BenchmarkResult {
     double peakRssAfterTrainingMb = 0;     // VmHWM after training (MiB); 0 unless options.training
     std::string blasLibrary;               // the libblas.so.3 mapped into the process (resolved path)
     LatencyStats fastInference;            // fast mode, scores only; runs == 0 unless options.fast
-    bool fastBfloat16 = false;         // the fast engine did run in bfloat16 (Engine::fast(): CPU support)
-    double fastSpeedup = 0;            // inference.medianMs / fastInference.medianMs
-    double fastMaxScoreDifference = 0; // max over codes of |fast score - exact score| on the note
+    bool fastBfloat16 = false;          // the fast engine did run in bfloat16 (Engine::fast(): CPU support)
+    double fastSpeedup = 0;             // inference.medianMs / fastInference.medianMs
+    double fastMaxScoreDifference = 0;  // max over codes of |fast score - exact score| on the note
+    std::vector<double> fastPairRatios; // exact / fast wall time of each interleaved pair of runs
+    std::vector<OperatorTime> profile;  // exact engine, sorted by self time; empty unless profileRuns
+    std::vector<OperatorTime> fastProfile; // fast engine, the same; empty unless profileRuns and fast
 };
 
 // Builds a Fusion model directory with random weights (seeded; Y synthetic labels, vocabularySize synthetic
