@@ -27,7 +27,7 @@ double maxDifference(const torch::Tensor& a, const torch::Tensor& b) {
 fc::net::NetworkOutput recorded(fc::net::Network& net, const torch::Tensor& ids) {
     torch::AutoGradMode grad(true);
     auto out = net.forward(ids);
-    return {out.logits.detach(), out.attention.detach(), {}};
+    return {out.logits.detach(), out.attention.detach(), {}, {}};
 }
 
 } // namespace
@@ -83,6 +83,15 @@ private Q_SLOTS:
         QVERIFY(torch::equal(scoresOnly.logits, withAttention.logits));
         QVERIFY(torch::equal(plainForward.logits, withAttention.logits));
         QVERIFY(torch::allclose(withAttention.attention.sum(2), torch::ones({batch, labels}), 1e-5, 1e-5));
+
+        // Evidence by contribution (issue #13): alpha_yt (w_y . h_t) per position, summing with the bias to
+        // the logit; only with the attention.
+        QVERIFY(!scoresOnly.contributions.defined());
+        const auto& contributions = withAttention.contributions;
+        QCOMPARE(contributions.sizes().vec(), reference.attention.sizes().vec());
+        const auto bias = net->module().named_parameters()["output_layer.final.bias"];
+        const double sum = maxDifference(contributions.sum(2) + bias, withAttention.logits);
+        QVERIFY2(sum <= 1e-5, qPrintable(QString::number(sum)));
     }
 
     void multiResCnnResidualBlocksEqualTheRecordedGraph() {

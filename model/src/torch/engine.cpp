@@ -91,6 +91,7 @@ bool bfloat16Native() {
     return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (d & (1u << 22)) != 0; // AMX-BF16
 }
 
+constexpr std::int64_t kFastLengthStep = 256; // tokens; see Engine::predict
 constexpr std::size_t kEvidenceTopCodes = 50;
 constexpr std::size_t kEvidenceMaxCodes = 200;
 } // namespace
@@ -145,6 +146,13 @@ std::unique_ptr<Engine> Engine::load(const std::string& directory, int threads, 
     impl->network->module().eval();
     if (fast && bfloat16Native()) { // otherwise exact: fast() tells the caller
         impl->network->module().to(torch::kBFloat16);
+        // The normalisations stay float32: LibTorch 1.13's bfloat16 GroupNorm and LayerNorm measured 8-9x
+        // and 7x slower than float32 on an AVX512-BF16 EPYC (bench --fast --profile, docs/PERFORMANCE.md);
+        // the layers convert their input there and back.
+        for (const auto& m : impl->network->module().modules(/*include_self=*/false))
+            if (m->as<torch::nn::GroupNormImpl>() || m->as<torch::nn::LayerNormImpl>() ||
+                m->as<torch::nn::BatchNorm1dImpl>())
+                m->to(torch::kFloat32);
         impl->fast = true;
     }
     impl->retrieval = config.retrieval;
@@ -266,15 +274,36 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
             std::int64_t count = 1;
             if (length == window)
                 count = std::max<std::int64_t>(1, std::min(batchSize, (total - begin) / window));
-            auto input = torch::zeros({count, length}, torch::kInt64);
+            // Fast mode pads the window to a multiple of kFastLengthStep tokens (with the padding id, as
+            // training batches are padded): oneDNN compiles its bfloat16 kernels per input shape, and with
+            // one shape per note length that compilation cost more than the network itself on short notes.
+            const auto padded =
+                m_impl->fast
+                    ? std::min(window, (length + kFastLengthStep - 1) / kFastLengthStep * kFastLengthStep)
+                    : length;
+            auto input = torch::zeros({count, padded}, torch::kInt64);
             if (total > 0)
-                std::copy_n(ids.begin() + begin, count * length, input.data_ptr<std::int64_t>());
-            const auto out = m_impl->network->infer(input, wantEvidence);
+                for (std::int64_t b = 0; b < count; ++b)
+                    std::copy_n(ids.begin() + begin + b * length, length,
+                                input.data_ptr<std::int64_t>() + b * padded);
+            auto out = m_impl->network->infer(input, wantEvidence);
+            if (wantEvidence && padded != length) {
+                const auto positions = m_impl->network->geometry().positionsFor(length);
+                out.attention = out.attention.narrow(2, 0, positions);
+                if (out.contributions.defined())
+                    out.contributions = out.contributions.narrow(2, 0, positions);
+            }
             // Fast mode computes in bfloat16; scores, maxima and evidence are taken in float either way.
             const auto logits = out.logits.to(torch::kFloat32).contiguous();
             const auto scores = torch::sigmoid(logits).contiguous();
+            // Evidence rows: each position's contribution to the code's logit where the network tells it
+            // (Fusion), so the strongest passage is the one that raised the score most; the attention where
+            // it does not, and for a code no position raised (all contributions <= 0: its score is its bias).
             const auto attention =
                 wantEvidence ? out.attention.to(torch::kFloat32).contiguous() : torch::Tensor();
+            const auto contributions = wantEvidence && out.contributions.defined()
+                                           ? out.contributions.to(torch::kFloat32).contiguous()
+                                           : torch::Tensor();
             for (std::int64_t b = 0; b < count; ++b) {
                 const auto w = first + b;
                 const auto* s = scores.data_ptr<float>() + b * static_cast<std::int64_t>(labels);
@@ -282,6 +311,9 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
                 const auto positions = wantEvidence ? attention.size(2) : 0;
                 const float* rows =
                     wantEvidence ? attention.data_ptr<float>() + b * attention.size(1) * positions : nullptr;
+                const float* raised = contributions.defined() ? contributions.data_ptr<float>() +
+                                                                    b * contributions.size(1) * positions
+                                                              : nullptr;
                 if (wantEvidence && bestRows.empty()) {
                     maxPositions = positions;
                     bestRows.assign(labels * static_cast<std::size_t>(maxPositions), 0.0f);
@@ -299,7 +331,11 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
                         bestWindow[y] = w;
                         if (wantEvidence) {
                             const auto kept = std::min<std::int64_t>(positions, maxPositions);
-                            std::copy_n(rows + static_cast<std::int64_t>(y) * positions, kept,
+                            const auto offset = static_cast<std::int64_t>(y) * positions;
+                            const bool byContribution =
+                                raised && std::any_of(raised + offset, raised + offset + kept,
+                                                      [](float c) { return c > 0.0f; });
+                            std::copy_n((byContribution ? raised : rows) + offset, kept,
                                         bestRows.begin() + static_cast<std::ptrdiff_t>(
                                                                y * static_cast<std::size_t>(maxPositions)));
                             bestRowLength[y] = kept;

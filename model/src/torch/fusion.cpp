@@ -60,8 +60,12 @@ FusionOutput FusionImpl::forward(const torch::Tensor& ids, bool wantPoolWeights,
             weights.push_back(w);
     }
     const auto g = transfer_dropout(torch::tanh(transfer(torch::cat(local, 2))));
-    auto [logits, attention] = output_layer->infer(g, wantAttention); // forward() while training
-    FusionOutput out{logits, attention, {}};
+    // Contributions only without autograd (the Engine's evidence); training needs the attention alone.
+    torch::Tensor contributions;
+    auto [logits, attention] = output_layer->infer(
+        g, wantAttention,
+        torch::GradMode::is_enabled() ? nullptr : &contributions); // forward() while training
+    FusionOutput out{logits, attention, {}, contributions};
     if (wantPoolWeights)
         out.poolWeights = torch::stack(weights, 1);
     return out;

@@ -43,9 +43,10 @@ public:
 TORCH_MODULE(FusionBranch);
 
 struct FusionOutput {
-    torch::Tensor logits;      // [B, Y]
-    torch::Tensor attention;   // [B, Y, P], P = ceil(n / pool_size)
-    torch::Tensor poolWeights; // [B, m, n] when requested
+    torch::Tensor logits;        // [B, Y]
+    torch::Tensor attention;     // [B, Y, P], P = ceil(n / pool_size)
+    torch::Tensor poolWeights;   // [B, m, n] when requested
+    torch::Tensor contributions; // [B, Y, P] at inference with the attention (OutputLayerImpl::infer)
 };
 
 class FusionImpl : public torch::nn::Module {

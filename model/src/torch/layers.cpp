@@ -56,11 +56,16 @@ ResidualBlockImpl::ResidualBlockImpl(const ResidualBlockOptions& o) {
 
 namespace {
 
-// The normalisation a ResidualBlock keeps at `shortcut[1]` (GroupNorm or BatchNorm1d).
+// A ResidualBlock's normalisation (GroupNorm or BatchNorm1d) at `left[1]`, `left[4]` or `shortcut[1]`. In
+// fast mode it stays float32 (Engine::load): the bfloat16 input is normalised in float32 and converted back.
 torch::Tensor normalise(const std::shared_ptr<torch::nn::Module>& norm, const torch::Tensor& x) {
-    if (auto* group = norm->as<torch::nn::GroupNormImpl>())
-        return group->forward(x);
-    return norm->as<torch::nn::BatchNorm1dImpl>()->forward(x);
+    auto* group = norm->as<torch::nn::GroupNormImpl>();
+    auto* batch = group ? nullptr : norm->as<torch::nn::BatchNorm1dImpl>();
+    const auto& weight = group ? group->weight : batch->weight;
+    const auto run = [&](const torch::Tensor& in) { return group ? group->forward(in) : batch->forward(in); };
+    if (!weight.defined() || weight.scalar_type() == x.scalar_type())
+        return run(x);
+    return run(x.to(weight.scalar_type())).to(x.scalar_type());
 }
 
 } // namespace
@@ -69,7 +74,8 @@ torch::Tensor ResidualBlockImpl::forward(const torch::Tensor& x) {
     if (is_training() || !inferenceOnly())
         return dropout(torch::tanh(left->forward(x) + shortcut->forward(x)));
     // Same operations; the 1x1 shortcut as a matrix product, the sum and tanh in place (dropout is off).
-    auto out = left->forward(x);
+    auto out = normalise(left->ptr(1), left->ptr<torch::nn::Conv1dImpl>(0)->forward(x)).tanh_();
+    out = normalise(left->ptr(4), left->ptr<torch::nn::Conv1dImpl>(3)->forward(out));
     out.add_(normalise(shortcut->ptr(1), pointwiseConv(*shortcut->ptr<torch::nn::Conv1dImpl>(0), x)));
     return out.tanh_();
 }
@@ -125,11 +131,14 @@ std::pair<torch::Tensor, torch::Tensor> OutputLayerImpl::forward(const torch::Te
     return {logits, alpha};
 }
 
-std::pair<torch::Tensor, torch::Tensor> OutputLayerImpl::infer(const torch::Tensor& g, bool wantAttention) {
+std::pair<torch::Tensor, torch::Tensor> OutputLayerImpl::infer(const torch::Tensor& g, bool wantAttention,
+                                                               torch::Tensor* contributions) {
     if (!inferenceOnly() || options.shared_attention()) {
         auto out = forward(g);
         if (!wantAttention)
             out.second = torch::Tensor();
+        else if (contributions)
+            *contributions = out.second * final->weight.matmul(g.transpose(1, 2));
         return out;
     }
     const auto batch = g.size(0), positions = g.size(1), labels = options.labels();
@@ -141,6 +150,9 @@ std::pair<torch::Tensor, torch::Tensor> OutputLayerImpl::infer(const torch::Tens
     const auto attention =
         wantAttention ? torch::empty({batch, labels, positions}, g.options()) : torch::Tensor();
     const auto scratch = wantAttention ? torch::Tensor() : torch::empty({block, positions}, g.options());
+    if (contributions)
+        *contributions =
+            wantAttention ? torch::empty({batch, labels, positions}, g.options()) : torch::Tensor();
     auto v = torch::empty({block, g.size(2)}, g.options());
     for (std::int64_t b = 0; b < batch; ++b) {
         const auto h = g[b]; // [P, D]
@@ -150,6 +162,11 @@ std::pair<torch::Tensor, torch::Tensor> OutputLayerImpl::infer(const torch::Tens
             auto alpha = wantAttention ? attention[b].narrow(0, first, rows) : scratch.narrow(0, 0, rows);
             torch::mm_out(alpha, u.narrow(0, first, rows), ht);
             at::_softmax_out(alpha, alpha, 1, false); // in place: each row is read before it is written
+            if (contributions && wantAttention) {
+                auto c = (*contributions)[b].narrow(0, first, rows);
+                torch::mm_out(c, w.narrow(0, first, rows), ht);
+                c.mul_(alpha);
+            }
             auto m = v.narrow(0, 0, rows);
             torch::mm_out(m, alpha, h);
             logits[b]

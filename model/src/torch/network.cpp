@@ -50,11 +50,11 @@ public:
     }
     NetworkOutput forward(const torch::Tensor& ids, bool wantPoolWeights) override {
         auto out = m_fusion->forward(ids, wantPoolWeights);
-        return {out.logits, out.attention, out.poolWeights};
+        return {out.logits, out.attention, out.poolWeights, {}};
     }
     NetworkOutput infer(const torch::Tensor& ids, bool wantAttention) override {
         auto out = m_fusion->forward(ids, false, wantAttention);
-        return {out.logits, out.attention, {}};
+        return {out.logits, out.attention, {}, out.contributions};
     }
     torch::nn::Module& module() override { return *m_fusion; }
     const torch::nn::Module& module() const override { return *m_fusion; }
@@ -95,7 +95,7 @@ public:
     }
     NetworkOutput forward(const torch::Tensor& ids, bool) override {
         auto [logits, attention] = m_net->forward(ids);
-        return {logits, attention, {}};
+        return {logits, attention, {}, {}};
     }
     torch::nn::Module& module() override { return *m_net; }
     const torch::nn::Module& module() const override { return *m_net; }
@@ -128,7 +128,7 @@ public:
     }
     NetworkOutput forward(const torch::Tensor& ids, bool) override {
         auto [logits, attention] = m_net->forward(ids);
-        return {logits, attention, {}};
+        return {logits, attention, {}, {}};
     }
     torch::Tensor descriptionLoss(const torch::Tensor& targets,
                                   const std::vector<torch::Tensor>& descriptions) override {

@@ -28,6 +28,11 @@ struct NetworkOutput {
     // [B, m, n]: per branch, the weight each token got inside its pooling window (soft-pool softmax, or
     // one-hot of the max for fusion-maxpool); defined only when requested and the arch pools.
     torch::Tensor poolWeights;
+    // [B, Y, P] inference only, with the attention, for networks that can tell it (Fusion): what each
+    // position added to each logit, alpha_yt (w_y . h_t), so that sum_t contributions + bias = logits. The
+    // Engine ranks evidence by it: the highlighted passage is the one that raised the code's score most
+    // (issue #13).
+    torch::Tensor contributions;
 };
 
 // How attention positions map back to tokens: position p covers tokens

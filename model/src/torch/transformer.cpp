@@ -5,6 +5,18 @@
 
 namespace fc::net {
 
+namespace {
+
+// In fast mode the layer norms stay float32 (Engine::load: LibTorch 1.13's bfloat16 LayerNorm is several
+// times slower): a bfloat16 input is normalised in float32 and converted back.
+torch::Tensor layerNorm(torch::nn::LayerNorm& norm, const torch::Tensor& x) {
+    if (norm->weight.scalar_type() == x.scalar_type())
+        return norm(x);
+    return norm(x.to(norm->weight.scalar_type())).to(x.scalar_type());
+}
+
+} // namespace
+
 MultiHeadAttentionImpl::MultiHeadAttentionImpl(const TransferOptions& o) : options(o) {
     TORCH_CHECK(o.model_dim() % o.heads() == 0, "model_dim must be a multiple of heads");
     // The authors' scale is 1/sqrt(perHead // heads) (integer division, kept for exactness): when a head is
@@ -56,7 +68,7 @@ torch::Tensor MultiHeadAttentionImpl::forward(const torch::Tensor& x) {
         const auto attn = torch::softmax(torch::matmul(split(q), split(k).transpose(2, 3)) * scale, 3);
         context = torch::matmul(attn, split(v)).transpose(1, 2).reshape({batch, positions, dim});
     }
-    return layer_norm(x + linear_final(context));
+    return layerNorm(layer_norm, x + linear_final(context));
 }
 
 FeedForwardImpl::FeedForwardImpl(const TransferOptions& o) {
@@ -78,7 +90,7 @@ torch::Tensor FeedForwardImpl::forward(const torch::Tensor& x) {
     hidden.relu_();
     auto y = torch::addmm(w2->bias, hidden, w2->weight.select(2, 0).t());
     y.add_(rows);
-    return layer_norm(y.view(x.sizes()));
+    return layerNorm(layer_norm, y.view(x.sizes()));
 }
 
 EncoderLayerImpl::EncoderLayerImpl(const TransferOptions& o) {
