@@ -194,8 +194,13 @@ void CodingSession::swapModel(const QString& directory, int threads, qint64 vers
     m_threads = threads;
     m_pendingVersionId = versionId;
     m_pendingActivation = false;
-    m_loader->load(directory, threads);
+    m_loader->load(directory, threads, m_fast);
     Q_EMIT modelLoading();
+}
+
+void CodingSession::reloadModel() {
+    if (m_engine)
+        swapModel(QString::fromStdString(m_live.info.directory), m_threads, m_live.versionId);
 }
 
 bool CodingSession::activateVersion(qint64 id, QString* error) {
@@ -349,8 +354,13 @@ void CodingSession::onModelLoaded(const LoadedModel& loaded) {
     m_live.versionId = m_pendingVersionId != 0
                            ? m_pendingVersionId
                            : versionIdForPath(QString::fromStdString(m_live.info.directory));
+    m_live.fast = m_engine->fast();
     m_live.notice = m_pendingNotice;
     m_pendingNotice.clear();
+    if (m_fast && !m_live.fast)
+        m_live.notice = (m_live.notice.isEmpty() ? QString() : m_live.notice + QStringLiteral("\n")) +
+                        tr("Fast mode needs a CPU that computes bfloat16 natively (AVX512-BF16 or AMX); this "
+                           "one does not, so the exact model is used.");
     Q_EMIT modelChanged(m_live);
 }
 

@@ -50,7 +50,8 @@ struct LiveModel {
     QString slowBlasWarning; // non-empty when the BLAS measured slow
     qint64 versionId = 0;    // registered model version (model_versions.id); 0 when not registered
     double milliseconds = 0.0;
-    QString notice; // e.g. the active version could not be loaded and the fallback is used
+    QString notice;    // e.g. the active version could not be loaded and the fallback is used
+    bool fast = false; // the network runs in bfloat16 (fast mode asked for and the CPU has it)
 };
 
 // A registered model version (model_versions), as a value for dialogs.
@@ -119,6 +120,11 @@ public:
     // model; callable from any thread (it holds its own reference to the engine). Null without a model.
     std::function<double(const QString& text)> uncertaintyScorer() const;
     int threads() const { return m_threads; }
+    // Fast mode (bfloat16 network, Engine::load) for the loads that follow; reloadModel() applies it now.
+    void setFastMode(bool fast) { m_fast = fast; }
+    bool fastMode() const { return m_fast; }
+    // Loads the live model's directory again (same version), e.g. after setFastMode().
+    void reloadModel();
 
     // --- the note flow --------------------------------------------------------------------------------
     // A new note (not an edit of the current one): forgets the analysed text, stored decisions and undo.
@@ -177,6 +183,7 @@ private:
     std::shared_ptr<const Engine> m_engine;
     LiveModel m_live;
     int m_threads = 0;
+    bool m_fast = false;
     qint64 m_pendingVersionId = 0;    // version of the load in flight (0 = unregistered)
     bool m_pendingActivation = false; // the load in flight activates m_pendingVersionId when it succeeds
     QString m_fallbackDirectory;      // start-up: loaded when the active version fails

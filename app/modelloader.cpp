@@ -10,12 +10,12 @@ namespace fc {
 
 namespace {
 
-LoadedModel loadModel(const QString& directory, int threads) {
+LoadedModel loadModel(const QString& directory, int threads, bool fast) {
     LoadedModel result;
     QElapsedTimer timer;
     timer.start();
     try {
-        result.engine = Engine::load(directory.toStdString(), threads);
+        result.engine = Engine::load(directory.toStdString(), threads, fast);
     } catch (const std::exception& e) {
         result.error = QString::fromUtf8(e.what());
     }
@@ -48,7 +48,7 @@ ModelLoader::~ModelLoader() {
         m_watcher->waitForFinished();
 }
 
-void ModelLoader::load(const QString& directory, int threads) {
+void ModelLoader::load(const QString& directory, int threads, bool fast) {
     auto* watcher = new QFutureWatcher<LoadedModel>(this);
     connect(watcher, &QFutureWatcher<LoadedModel>::finished, this, [this, watcher]() {
         const bool current = watcher == m_watcher;
@@ -60,7 +60,7 @@ void ModelLoader::load(const QString& directory, int threads) {
             Q_EMIT loaded(result);
     });
     m_watcher = watcher;
-    watcher->setFuture(QtConcurrent::run(loadModel, directory, threads));
+    watcher->setFuture(QtConcurrent::run(loadModel, directory, threads, fast));
 }
 
 } // namespace fc

@@ -31,7 +31,9 @@ public:
     ~ModelLoader() override;
 
     // threads: LibTorch intra-op threads (0 = number of cores).
-    void load(const QString& directory, int threads);
+    // fast: the network in bfloat16 where the CPU has it natively (Engine::load;
+    // LoadedModel::engine->fast()).
+    void load(const QString& directory, int threads, bool fast = false);
     bool isLoading() const { return m_watcher != nullptr; }
 
 Q_SIGNALS:

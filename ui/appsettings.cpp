@@ -15,6 +15,7 @@ AppSettings AppSettings::load() {
     a.threshold = s.value(QStringLiteral("model/threshold"), -1.0).toDouble();
     a.uncertainBand = s.value(QStringLiteral("model/uncertainBand"), 0.1).toDouble();
     a.threads = s.value(QStringLiteral("model/threads"), 0).toInt();
+    a.fast = s.value(QStringLiteral("model/fast"), false).toBool();
     a.databasePath = s.value(QStringLiteral("storage/database")).toString();
     a.fontSize = s.value(QStringLiteral("appearance/fontSize"), 0).toInt();
     a.dark = s.value(QStringLiteral("appearance/dark"), false).toBool();
@@ -27,6 +28,7 @@ void AppSettings::save() const {
     s.setValue(QStringLiteral("model/threshold"), threshold);
     s.setValue(QStringLiteral("model/uncertainBand"), uncertainBand);
     s.setValue(QStringLiteral("model/threads"), threads);
+    s.setValue(QStringLiteral("model/fast"), fast);
     s.setValue(QStringLiteral("storage/database"), databasePath);
     s.setValue(QStringLiteral("appearance/fontSize"), fontSize);
     s.setValue(QStringLiteral("appearance/dark"), dark);
@@ -34,7 +36,8 @@ void AppSettings::save() const {
 
 bool AppSettings::operator==(const AppSettings& o) const {
     return model == o.model && threshold == o.threshold && uncertainBand == o.uncertainBand &&
-           threads == o.threads && databasePath == o.databasePath && fontSize == o.fontSize && dark == o.dark;
+           threads == o.threads && fast == o.fast && databasePath == o.databasePath &&
+           fontSize == o.fontSize && dark == o.dark;
 }
 
 void applyPalette(bool dark) {

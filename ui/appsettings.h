@@ -11,6 +11,7 @@ struct AppSettings {
     double threshold = -1.0;    // < 0: the model's tuned threshold
     double uncertainBand = 0.1; // half-width of the "uncertain" band around the threshold; 0 = off
     int threads = 0;            // inference threads; 0 = number of cores
+    bool fast = false;          // fast mode: the network in bfloat16 where the CPU computes it natively
     QString databasePath;       // empty = fusioncoder.sqlite in the application data folder
     int fontSize = 0;           // point size of the note and tables; 0 = system default
     bool dark = false;          // dark palette

@@ -232,6 +232,7 @@ void MainWindow::applySettings(const AppSettings& settings) {
     m_suggestions->sizeColumns();
     applyPalette(settings.dark);
     // The same swap path as start-up and activation: a changed model or thread count applies now.
+    m_session->setFastMode(settings.fast);
     if (m_session->hasModel() && (settings.model != old.model || settings.threads != old.threads) &&
         !settings.model.isEmpty()) {
         QString error;
@@ -240,10 +241,13 @@ void MainWindow::applySettings(const AppSettings& settings) {
             showMessage(tr("Model"), error, true);
         else
             m_session->swapModel(directory, settings.threads);
+    } else if (m_session->hasModel() && settings.fast != old.fast) {
+        m_session->reloadModel(); // the same model and version, in the other mode
     }
 }
 
 void MainWindow::loadModel(const QString& directory, int threads) {
+    m_session->setFastMode(m_settings.fast);
     m_session->start(directory, threads);
 }
 
@@ -265,8 +269,9 @@ void MainWindow::onModelChanged(const LiveModel& model) {
     if (!model.catalog)
         statusBar()->showMessage(tr("No code descriptions: %1").arg(model.catalogError), 10000);
     const ModelInfo& info = model.info;
-    m_modelLabel->setText(tr("Model: %1 · version %2")
-                              .arg(QString::fromStdString(info.name), QString::fromStdString(info.version)));
+    m_modelLabel->setText(tr("Model: %1 · version %2%3")
+                              .arg(QString::fromStdString(info.name), QString::fromStdString(info.version),
+                                   model.fast ? tr(" · fast mode") : QString()));
     m_modelLabel->setToolTip(QString::fromStdString(info.directory));
     m_placeholderBanner->setMessage(info.placeholder ? QString::fromUtf8(placeholderWarning()) : QString());
     m_blasBanner->setMessage(model.slowBlasWarning);

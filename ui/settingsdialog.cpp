@@ -70,6 +70,13 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, QWidget* parent) : Q
     m_threads->setValue(settings.threads);
     m_threads->setAccessibleName(tr("Inference threads"));
 
+    m_fast = new QCheckBox(tr("Fast mode (bfloat16: scores differ by about 0.001)"), this);
+    m_fast->setChecked(settings.fast);
+    m_fast->setToolTip(tr("Runs the network in bfloat16 on CPUs that compute it natively (AVX512-BF16 or "
+                          "AMX); elsewhere the exact model is used. Measured on CodiEsp dev: the same MAP "
+                          "within 0.001; 1.2-2x faster on long notes."));
+    m_fast->setAccessibleName(tr("Fast mode"));
+
     m_database = new QLineEdit(settings.databasePath, this);
     m_database->setPlaceholderText(tr("fusioncoder.sqlite in the application data folder"));
     m_database->setAccessibleName(tr("Decision database file"));
@@ -92,6 +99,7 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, QWidget* parent) : Q
     form->addRow(tr("&Threshold:"), m_threshold);
     form->addRow(tr("&Uncertain band:"), m_band);
     form->addRow(tr("T&hreads:"), m_threads);
+    form->addRow(QString(), m_fast);
     form->addRow(tr("&Database:"), withBrowse(m_database, this, false));
     form->addRow(tr("&Font size:"), m_fontSize);
     form->addRow(tr("&Colours:"), m_palette);
@@ -114,6 +122,7 @@ AppSettings SettingsDialog::settings() const {
     s.threshold = m_useModelThreshold->isChecked() ? -1.0 : m_threshold->value();
     s.uncertainBand = m_band->value();
     s.threads = m_threads->value();
+    s.fast = m_fast->isChecked();
     s.databasePath = m_database->text().trimmed();
     s.fontSize = m_fontSize->value();
     s.dark = m_palette->currentIndex() == 1;

@@ -28,6 +28,7 @@ private:
     QDoubleSpinBox* m_threshold = nullptr;
     QDoubleSpinBox* m_band = nullptr;
     QSpinBox* m_threads = nullptr;
+    QCheckBox* m_fast = nullptr;
     QLineEdit* m_database = nullptr;
     QSpinBox* m_fontSize = nullptr;
     QComboBox* m_palette = nullptr;

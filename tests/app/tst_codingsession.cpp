@@ -76,6 +76,7 @@ private Q_SLOTS:
     void oneActionIsOneTransaction();
     void longNoteReportsProgressAndCancels();
     void unknownWordsGetNoSuggestions();
+    void fastModeReloadsTheSameModel();
 
 private:
     qint64 registerVersion(const QString& database, const QString& name, const std::string& version,
@@ -231,6 +232,42 @@ void TstCodingSession::rollbackUsesTheSwapPath() {
 }
 
 // Accept-all stores its decisions together or not at all: a decision the schema refuses (POA "X") rolls back
+// Settings -> fast mode: the live model is loaded again, same directory and version, in bfloat16 where the
+// CPU computes it natively; elsewhere it stays exact and the session says why (issue #14).
+void TstCodingSession::fastModeReloadsTheSameModel() {
+    qunsetenv("FC_FAST_MODE");
+    CodingSession session;
+    QSignalSpy changed(&session, &CodingSession::modelChanged);
+    QSignalSpy failed(&session, &CodingSession::modelLoadFailed);
+    session.start(m_base, 1);
+    const LiveModel exact = waitForModel(session, changed, failed);
+    QVERIFY(!exact.fast);
+    const auto before = analyse(session, kNote);
+
+    const bool native = __builtin_cpu_supports("avx512bf16") || __builtin_cpu_supports("amx-bf16");
+    changed.clear();
+    session.setFastMode(true);
+    session.reloadModel();
+    const LiveModel fast = waitForModel(session, changed, failed);
+    QCOMPARE(fast.info.directory, exact.info.directory);
+    QCOMPARE(fast.info.version, exact.info.version);
+    QCOMPARE(fast.fast, native);
+    QCOMPARE(fast.notice.contains(QStringLiteral("bfloat16")), !native);
+    const auto after = analyse(session, kNote);
+    QCOMPARE(after.suggestions.size(), before.suggestions.size());
+
+    // Forced bfloat16 (FC_FAST_MODE=force, whatever the CPU) is what the live model then reports.
+    qputenv("FC_FAST_MODE", "force");
+    changed.clear();
+    session.reloadModel();
+    QVERIFY(waitForModel(session, changed, failed).fast);
+    qunsetenv("FC_FAST_MODE");
+    changed.clear();
+    session.setFastMode(false);
+    session.reloadModel();
+    QVERIFY(!waitForModel(session, changed, failed).fast);
+}
+
 // the others of the same action.
 void TstCodingSession::oneActionIsOneTransaction() {
     const QString database = m_dir.filePath(QStringLiteral("atomic.sqlite"));
