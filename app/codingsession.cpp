@@ -357,10 +357,6 @@ void CodingSession::onModelLoaded(const LoadedModel& loaded) {
     m_live.fast = m_engine->fast();
     m_live.notice = m_pendingNotice;
     m_pendingNotice.clear();
-    if (m_fast && !m_live.fast)
-        m_live.notice = (m_live.notice.isEmpty() ? QString() : m_live.notice + QStringLiteral("\n")) +
-                        tr("Fast mode needs a CPU that computes bfloat16 natively (AVX512-BF16 or AMX); this "
-                           "one does not, so the exact model is used.");
     Q_EMIT modelChanged(m_live);
 }
 

@@ -51,7 +51,7 @@ struct LiveModel {
     qint64 versionId = 0;    // registered model version (model_versions.id); 0 when not registered
     double milliseconds = 0.0;
     QString notice;    // e.g. the active version could not be loaded and the fallback is used
-    bool fast = false; // the network runs in bfloat16 (fast mode asked for and the CPU has it)
+    bool fast = false; // the network runs in bfloat16 (fast mode asked for and the CPU has it natively)
 };
 
 // A registered model version (model_versions), as a value for dialogs.

@@ -281,6 +281,11 @@ void MainWindow::onModelChanged(const LiveModel& model) {
     m_session->setThreshold(m_suggestions->model()->threshold());
     if (!model.notice.isEmpty())
         showMessage(tr("Model"), model.notice, false);
+    else if (m_session->fastMode() && !model.fast)
+        statusBar()->showMessage(
+            tr("Fast mode needs a CPU that computes bfloat16 natively (AVX512-BF16 or AMX); "
+               "this one does not, so the exact model is used."),
+            15000);
     else
         statusBar()->showMessage(tr("Model loaded in %1 s").arg(model.milliseconds / 1000.0, 0, 'f', 1),
                                  5000);

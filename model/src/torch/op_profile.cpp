@@ -49,7 +49,7 @@ std::vector<OperatorTime> profileOperators(const std::function<void()>& work, in
     for (auto& [name, op] : byName) {
         op.selfMs *= perRun;
         op.totalMs *= perRun;
-        op.calls = static_cast<int>(op.calls * perRun + 0.5);
+        op.calls = std::max(1, static_cast<int>(op.calls * perRun + 0.5)); // an op of every other run: 1
         out.push_back(op);
     }
     std::sort(out.begin(), out.end(),
