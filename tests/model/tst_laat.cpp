@@ -5,6 +5,7 @@
 #include "fc/model/modelfiles.h"
 #include "fc/model/training.h"
 #include "torch/jointlaat.h"
+#include "torch/label_init.h"
 #include "torch/network.h"
 
 #include <torch/optim/adam.h>
@@ -126,6 +127,24 @@ private Q_SLOTS:
         c.options.levelProjection = 2;
         const auto network = fc::net::makeNetwork(c);
         QCOMPARE(schemaOf(*network), authorsSchema(5, 6, 7, 3, {2, 2}, 2));
+    }
+
+    // --frequency-bias starts the code level's output bias (attention.third_linears.<last>.bias) at the
+    // codes' training log-odds, as it does `final.bias` for the other networks; JointLAAT's parent level
+    // keeps its own. (It used to find no `final.bias` and silently leave LAAT's at zero.)
+    void frequencyBiasReachesTheCodeLevel() {
+        for (const char* arch : {"laat", "jointlaat"}) {
+            auto network = fc::net::makeNetwork(config(arch, {"a10.1", "a10.2", "b20.0"}, 12));
+            fc::trainer::initialiseBiasesFromFrequencies(*network, {1, 0, 4}, 4);
+            const auto named = network->module().named_parameters();
+            const std::string level = std::string(arch) == "laat" ? "0" : "1";
+            const auto bias = named["attention.third_linears." + level + ".bias"];
+            QCOMPARE(bias.size(0), std::int64_t(3));
+            QVERIFY(std::abs(bias[0].item<double>() - std::log(0.25 / 0.75)) < 1e-6);
+            QVERIFY(std::abs(bias[1].item<double>() - std::log(0.125 / 0.875)) < 1e-6);
+            if (level == "1")
+                QVERIFY(named["attention.third_linears.0.bias"].size(0) != 3); // the parents' level
+        }
     }
 
     void outputShapesAndAttentionRows() {

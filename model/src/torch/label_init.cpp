@@ -23,6 +23,20 @@ torch::Tensor perLabelTensor(net::Network& network, const std::string& suffix) {
     return {};
 }
 
+// The per-label output bias: `final.bias` for Fusion and the baselines; LAAT/JointLAAT keep theirs in
+// `attention.third_linears.<level>.bias`, the code level being the one with a row per label.
+torch::Tensor outputBias(net::Network& network) {
+    if (auto bias = perLabelTensor(network, "final.bias"); bias.defined())
+        return bias;
+    const auto labels = static_cast<std::int64_t>(network.config().labels.size());
+    torch::Tensor last; // the code level comes last (JointLAAT's parents may have as many rows)
+    for (auto& [name, tensor] : net::stateDict(network))
+        if (name.find("third_linears.") != std::string::npos && endsWith(name, ".bias") &&
+            tensor.dim() == 1 && tensor.size(0) == labels)
+            last = tensor;
+    return last;
+}
+
 } // namespace
 
 std::size_t
@@ -59,7 +73,7 @@ initialiseLabelRowsFromDescriptions(net::Network& network, const Vocabulary& voc
 
 void initialiseBiasesFromFrequencies(net::Network& network, const std::vector<std::size_t>& positives,
                                      std::size_t notes) {
-    torch::Tensor bias = perLabelTensor(network, "final.bias");
+    torch::Tensor bias = outputBias(network);
     if (!bias.defined() || bias.dim() != 1 || notes == 0)
         return;
     torch::NoGradGuard noGrad;
