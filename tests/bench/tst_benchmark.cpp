@@ -5,6 +5,21 @@
 
 #include <QtTest>
 
+namespace {
+
+// A benchmark small enough for a unit test: 60 tokens, 7 labels, 200 words, one thread, one warm-up run.
+fc::BenchmarkOptions miniature() {
+    fc::BenchmarkOptions options;
+    options.tokens = 60;
+    options.labels = 7;
+    options.threads = 1;
+    options.warmupRuns = 1;
+    options.vocabularySize = 200;
+    return options;
+}
+
+} // namespace
+
 class TestBenchmark : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -49,13 +64,8 @@ private Q_SLOTS:
     }
 
     void miniatureBenchmarkIsConsistent() {
-        fc::BenchmarkOptions options;
-        options.tokens = 60;
-        options.labels = 7;
-        options.threads = 1;
+        auto options = miniature();
         options.runs = 5;
-        options.warmupRuns = 1;
-        options.vocabularySize = 200;
         options.sgemmSize = 128;
         options.training = true;
         options.trainBatch = 2;
@@ -83,13 +93,8 @@ private Q_SLOTS:
     // totals, and per-run call counts match the work (one embedding lookup per prediction). bench --fast
     // times exact and fast runs in pairs.
     void profileNamesTheOperatorsPerRun() {
-        fc::BenchmarkOptions options;
-        options.tokens = 60;
-        options.labels = 7;
-        options.threads = 1;
+        auto options = miniature();
         options.runs = 3;
-        options.warmupRuns = 1;
-        options.vocabularySize = 200;
         options.sgemmSize = 64;
         options.profileRuns = 2;
         options.fast = true;

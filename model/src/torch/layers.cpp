@@ -62,10 +62,8 @@ torch::Tensor normalise(const std::shared_ptr<torch::nn::Module>& norm, const to
     auto* group = norm->as<torch::nn::GroupNormImpl>();
     auto* batch = group ? nullptr : norm->as<torch::nn::BatchNorm1dImpl>();
     const auto& weight = group ? group->weight : batch->weight;
-    const auto run = [&](const torch::Tensor& in) { return group ? group->forward(in) : batch->forward(in); };
-    if (!weight.defined() || weight.scalar_type() == x.scalar_type())
-        return run(x);
-    return run(x.to(weight.scalar_type())).to(x.scalar_type());
+    return inWeightDtype(
+        weight, x, [&](const torch::Tensor& in) { return group ? group->forward(in) : batch->forward(in); });
 }
 
 } // namespace

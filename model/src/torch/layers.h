@@ -111,6 +111,15 @@ public:
 };
 TORCH_MODULE(OutputLayer);
 
+// Runs `norm` (a normalisation module's forward) in the dtype of its `weight`: in fast mode the network is
+// bfloat16 but its normalisations stay float32 (Engine::load), so x goes there and the result comes back.
+template <class Norm>
+torch::Tensor inWeightDtype(const torch::Tensor& weight, const torch::Tensor& x, Norm&& norm) {
+    if (!weight.defined() || weight.scalar_type() == x.scalar_type())
+        return norm(x);
+    return norm(x.to(weight.scalar_type())).to(x.scalar_type());
+}
+
 // True while no autograd graph is recorded (InferenceMode or NoGradGuard): the layers then take inference
 // shortcuts that give the same values within float rounding (issue #14).
 bool inferenceOnly();

@@ -7,12 +7,9 @@ namespace fc::net {
 
 namespace {
 
-// In fast mode the layer norms stay float32 (Engine::load: LibTorch 1.13's bfloat16 LayerNorm is several
-// times slower): a bfloat16 input is normalised in float32 and converted back.
+// The layer norms stay float32 in fast mode (inWeightDtype, layers.h).
 torch::Tensor layerNorm(torch::nn::LayerNorm& norm, const torch::Tensor& x) {
-    if (norm->weight.scalar_type() == x.scalar_type())
-        return norm(x);
-    return norm(x.to(norm->weight.scalar_type())).to(x.scalar_type());
+    return inWeightDtype(norm->weight, x, [&](const torch::Tensor& in) { return norm(in); });
 }
 
 } // namespace
