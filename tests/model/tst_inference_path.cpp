@@ -27,7 +27,7 @@ double maxDifference(const torch::Tensor& a, const torch::Tensor& b) {
 fc::net::NetworkOutput recorded(fc::net::Network& net, const torch::Tensor& ids) {
     torch::AutoGradMode grad(true);
     auto out = net.forward(ids);
-    return {out.logits.detach(), out.attention.detach(), {}, {}};
+    return {out.logits.detach(), out.attention.detach(), {}, {}, {}};
 }
 
 } // namespace
@@ -86,12 +86,19 @@ private Q_SLOTS:
 
         // Evidence by contribution (issue #13): alpha_yt (w_y . h_t) per position, summing with the bias to
         // the logit; only with the attention.
-        QVERIFY(!scoresOnly.contributions.defined());
-        const auto& contributions = withAttention.contributions;
-        QCOMPARE(contributions.sizes().vec(), reference.attention.sizes().vec());
+        // The Engine asks for a few codes' rows: check all of them, and a subset in a shuffled order.
+        QVERIFY(!fc::net::contributionRows(scoresOnly, 0, torch::arange(labels)).defined());
         const auto bias = net->module().named_parameters()["output_layer.final.bias"];
-        const double sum = maxDifference(contributions.sum(2) + bias, withAttention.logits);
-        QVERIFY2(sum <= 1e-5, qPrintable(QString::number(sum)));
+        for (std::int64_t b = 0; b < batch; ++b) {
+            const auto contributions = fc::net::contributionRows(withAttention, b, torch::arange(labels));
+            QCOMPARE(contributions.sizes().vec(), reference.attention[b].sizes().vec());
+            const double sum = maxDifference(contributions.sum(1) + bias, withAttention.logits[b]);
+            QVERIFY2(sum <= 1e-5, qPrintable(QString::number(sum)));
+            const std::int64_t y = labels;
+            const auto some = torch::tensor({y - 1, std::int64_t{0}, y / 2});
+            QVERIFY(maxDifference(fc::net::contributionRows(withAttention, b, some),
+                                  contributions.index_select(0, some)) <= 1e-6);
+        }
     }
 
     void multiResCnnResidualBlocksEqualTheRecordedGraph() {

@@ -104,7 +104,7 @@ public:
     }
     NetworkOutput forward(const torch::Tensor& ids, bool) override {
         auto [logits, attention] = m_net->forward(ids);
-        return {logits, attention, {}, {}};
+        return {logits, attention, {}, {}, {}};
     }
     std::size_t setLabelDescriptions(const std::vector<torch::Tensor>& descriptions) override {
         return m_net->setMemories(descriptions);

@@ -18,6 +18,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <limits>
 #include <numeric>
 #include <thread>
 #include <unordered_map>
@@ -251,16 +253,51 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
         std::count_if(ids.begin(), ids.end(), [&](std::int64_t id) { return id > 0 && id != unk; });
     prediction.insufficientText = prediction.knownTokens < kMinKnownTokens;
 
+    // Each code's final score is one function of the network's (score, logit) and of retrieval parts that are
+    // known before the network runs, so the streaming below can tell which codes may still be shown.
+    const bool prior = retrieval && m_impl->retrieval.mode == "prior";
+    const float mixWeight = m_impl->retrieval.weight;
+    const float d = retrieval ? m_impl->retrieval.descriptionWeight : 0.0f;
+    const float l = withLexicon ? m_impl->retrieval.lexiconWeight : 0.0f;
+    std::vector<float> retrieved(retrieval ? labels : 0), mentioned(retrieval ? labels : 0),
+        votePrior(prior ? labels : 0);
+    for (std::size_t y = 0; retrieval && y < labels; ++y) {
+        const auto it = votes.find(info.labels[y]);
+        const float vote = it == votes.end() ? 0.0f : it->second;
+        const float described = d > 0.0f ? d * match[y] : 0.0f;
+        const float lexical = l > 0.0f ? l * lexiconScores[y] : 0.0f;
+        retrieved[y] = (vote + described + lexical) / (1.0f + d + l);
+        mentioned[y] = described + lexical; // the mentions' part (the vote has no span)
+        if (prior)
+            votePrior[y] = retrievalPrior(vote);
+    }
+    const auto finalScore = [&](std::size_t y, float score, float logit) {
+        if (!retrieval)
+            return score;
+        if (prior)
+            return 1.0f / (1.0f + std::exp(-(logit + votePrior[y])));
+        return (1.0f - mixWeight) * score + mixWeight * retrieved[y];
+    };
+
     // Streaming over windows (bounded memory): per code, its best score so far and, when evidence is wanted,
-    // the attention row of the window that gave it; everything else of a window is dropped after it.
+    // the evidence row of the window that gave it; everything else of a window is dropped after it.
     std::vector<float> best(labels, -1.0f);
     std::vector<float> bestLogit(labels, 0.0f); // the logit of `best`, kept exact for the prior mode
     std::vector<std::int64_t> bestWindow(labels, 0);
     const bool wantEvidence = options.evidence && total > 0 && options.maxEvidenceSpans > 0;
-    // [labels, maxPositions]: code y's attention in its best window. Sized by the first window, the longest.
+    // [labels, maxPositions]: code y's evidence row in its best window. Sized by the first window, the
+    // longest.
     std::vector<float> bestRows;
     std::int64_t maxPositions = 0;
     std::vector<std::int64_t> bestRowLength(labels, 0);
+    // Only the first kEvidenceMaxCodes codes by final score are shown with evidence. A code whose best window
+    // is the current one ends with exactly finalScore(its score there); every other code ends at least at
+    // finalSoFar[y], the final score of its best so far. A code that kEvidenceMaxCodes others already beat
+    // can never be shown with the current window's evidence: its row is not kept, nor its contributions
+    // computed (for all codes they cost a fifth of the inference time; issue #14).
+    std::vector<float> finalSoFar(labels, -std::numeric_limits<float>::infinity());
+    std::vector<float> ranked;
+    std::vector<std::int64_t> improved, kept;
     const auto batchSize = static_cast<std::int64_t>(std::max(1, windows.batch));
     {
         torch::InferenceMode inference;
@@ -290,34 +327,17 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
             if (wantEvidence && padded != length) {
                 const auto positions = m_impl->network->geometry().positionsFor(length);
                 out.attention = out.attention.narrow(2, 0, positions);
-                if (out.contributions.defined())
-                    out.contributions = out.contributions.narrow(2, 0, positions);
+                if (out.features.defined())
+                    out.features = out.features.narrow(1, 0, positions);
             }
             // Fast mode computes in bfloat16; scores, maxima and evidence are taken in float either way.
             const auto logits = out.logits.to(torch::kFloat32).contiguous();
             const auto scores = torch::sigmoid(logits).contiguous();
-            // Evidence rows: each position's contribution to the code's logit where the network tells it
-            // (Fusion), so the strongest passage is the one that raised the score most; the attention where
-            // it does not, and for a code no position raised (all contributions <= 0: its score is its bias).
-            const auto attention =
-                wantEvidence ? out.attention.to(torch::kFloat32).contiguous() : torch::Tensor();
-            const auto contributions = wantEvidence && out.contributions.defined()
-                                           ? out.contributions.to(torch::kFloat32).contiguous()
-                                           : torch::Tensor();
             for (std::int64_t b = 0; b < count; ++b) {
                 const auto w = first + b;
                 const auto* s = scores.data_ptr<float>() + b * static_cast<std::int64_t>(labels);
-                const auto* l = logits.data_ptr<float>() + b * static_cast<std::int64_t>(labels);
-                const auto positions = wantEvidence ? attention.size(2) : 0;
-                const float* rows =
-                    wantEvidence ? attention.data_ptr<float>() + b * attention.size(1) * positions : nullptr;
-                const float* raised = contributions.defined() ? contributions.data_ptr<float>() +
-                                                                    b * contributions.size(1) * positions
-                                                              : nullptr;
-                if (wantEvidence && bestRows.empty()) {
-                    maxPositions = positions;
-                    bestRows.assign(labels * static_cast<std::size_t>(maxPositions), 0.0f);
-                }
+                const auto* lg = logits.data_ptr<float>() + b * static_cast<std::int64_t>(labels);
+                improved.clear();
                 for (std::size_t y = 0; y < labels; ++y) {
                     // Damaged but finite weights can overflow inside the network (inf - inf): refuse the
                     // model rather than show NaN confidences.
@@ -327,20 +347,59 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
                                          info.labels[y] + "; the weights are damaged");
                     if (s[y] > best[y]) {
                         best[y] = s[y];
-                        bestLogit[y] = l[y];
+                        bestLogit[y] = lg[y];
                         bestWindow[y] = w;
-                        if (wantEvidence) {
-                            const auto kept = std::min<std::int64_t>(positions, maxPositions);
-                            const auto offset = static_cast<std::int64_t>(y) * positions;
-                            const bool byContribution =
-                                raised && std::any_of(raised + offset, raised + offset + kept,
-                                                      [](float c) { return c > 0.0f; });
-                            std::copy_n((byContribution ? raised : rows) + offset, kept,
-                                        bestRows.begin() + static_cast<std::ptrdiff_t>(
-                                                               y * static_cast<std::size_t>(maxPositions)));
-                            bestRowLength[y] = kept;
-                        }
+                        finalSoFar[y] = finalScore(y, s[y], lg[y]);
+                        improved.push_back(static_cast<std::int64_t>(y));
                     }
+                }
+                if (!wantEvidence || improved.empty())
+                    continue;
+                // The bar: the kEvidenceMaxCodes-th highest finalSoFar. A code below it is beaten by at least
+                // that many codes, now and at the end.
+                float bar = -std::numeric_limits<float>::infinity();
+                if (labels > kEvidenceMaxCodes) {
+                    ranked = finalSoFar;
+                    std::nth_element(ranked.begin(), ranked.begin() + (kEvidenceMaxCodes - 1), ranked.end(),
+                                     std::greater<float>());
+                    bar = ranked[kEvidenceMaxCodes - 1];
+                }
+                kept.clear();
+                for (const auto y : improved) {
+                    if (finalSoFar[y] >= bar)
+                        kept.push_back(y);
+                    else
+                        bestRowLength[y] = 0; // its older row can no longer be shown either
+                }
+                if (kept.empty())
+                    continue;
+                // Evidence rows: each position's contribution to the code's logit where the network tells it
+                // (Fusion), so the strongest passage is the one that raised the score most; the attention
+                // where it does not, and for a code no position raised (all contributions <= 0: its score is
+                // its bias).
+                const auto index =
+                    torch::from_blob(kept.data(), {static_cast<std::int64_t>(kept.size())}, torch::kInt64);
+                const auto attention =
+                    out.attention[b].index_select(0, index).to(torch::kFloat32).contiguous();
+                auto raised = net::contributionRows(out, b, index);
+                if (raised.defined())
+                    raised = raised.to(torch::kFloat32).contiguous();
+                const auto positions = attention.size(1);
+                if (bestRows.empty()) {
+                    maxPositions = positions;
+                    bestRows.assign(labels * static_cast<std::size_t>(maxPositions), 0.0f);
+                }
+                const auto rowLength = std::min<std::int64_t>(positions, maxPositions);
+                for (std::size_t i = 0; i < kept.size(); ++i) {
+                    const auto y = static_cast<std::size_t>(kept[i]);
+                    const auto offset = static_cast<std::int64_t>(i) * positions;
+                    const float* c = raised.defined() ? raised.data_ptr<float>() + offset : nullptr;
+                    const bool byContribution =
+                        c && std::any_of(c, c + rowLength, [](float v) { return v > 0.0f; });
+                    std::copy_n(byContribution ? c : attention.data_ptr<float>() + offset, rowLength,
+                                bestRows.begin() +
+                                    static_cast<std::ptrdiff_t>(y * static_cast<std::size_t>(maxPositions)));
+                    bestRowLength[y] = rowLength;
                 }
             }
             first += count;
@@ -353,23 +412,11 @@ Prediction Engine::predict(std::string_view utf8Text, const PredictOptions& opti
     // Per label: did the network's share of the mixed score outweigh the mentions' (description match and
     // lexicon)? Then its attention passage, not a mention, is the code's strongest evidence (issue #13).
     std::vector<std::uint8_t> networkLeads(labels, 1);
-    if (retrieval) {
-        const bool prior = m_impl->retrieval.mode == "prior";
-        const float w = m_impl->retrieval.weight;
-        const float d = m_impl->retrieval.descriptionWeight;
-        const float l = withLexicon ? m_impl->retrieval.lexiconWeight : 0.0f;
-        for (std::size_t y = 0; y < labels; ++y) {
-            const auto it = votes.find(info.labels[y]);
-            const float vote = it == votes.end() ? 0.0f : it->second;
-            const float described = d > 0.0f ? d * match[y] : 0.0f;
-            const float lexical = l > 0.0f ? l * lexiconScores[y] : 0.0f;
-            const float retrieved = (vote + described + lexical) / (1.0f + d + l);
-            // The mentions' share: the description match and the lexicon (the vote has no span).
-            if (!prior && d + l > 0.0f)
-                networkLeads[y] = (1.0f - w) * best[y] >= w * (described + lexical) / (1.0f + d + l) ? 1 : 0;
-            best[y] = prior ? 1.0f / (1.0f + std::exp(-(bestLogit[y] + retrievalPrior(vote))))
-                            : (1.0f - w) * best[y] + w * retrieved;
-        }
+    for (std::size_t y = 0; retrieval && y < labels; ++y) {
+        if (!prior && d + l > 0.0f)
+            networkLeads[y] =
+                (1.0f - mixWeight) * best[y] >= mixWeight * mentioned[y] / (1.0f + d + l) ? 1 : 0;
+        best[y] = finalScore(y, best[y], bestLogit[y]);
     }
 
     std::vector<std::size_t> order(labels);

@@ -60,12 +60,13 @@ FusionOutput FusionImpl::forward(const torch::Tensor& ids, bool wantPoolWeights,
             weights.push_back(w);
     }
     const auto g = transfer_dropout(torch::tanh(transfer(torch::cat(local, 2))));
-    // Contributions only without autograd (the Engine's evidence); training needs the attention alone.
-    torch::Tensor contributions;
-    auto [logits, attention] = output_layer->infer(
-        g, wantAttention,
-        torch::GradMode::is_enabled() ? nullptr : &contributions); // forward() while training
-    FusionOutput out{logits, attention, {}, contributions};
+    auto [logits, attention] = output_layer->infer(g, wantAttention); // forward() while training
+    FusionOutput out{logits, attention, {}, {}, {}};
+    // What each position added to each logit, for the Engine's evidence: only without autograd.
+    if (wantAttention && !torch::GradMode::is_enabled()) {
+        out.features = g;
+        out.labelWeights = output_layer->final->weight;
+    }
     if (wantPoolWeights)
         out.poolWeights = torch::stack(weights, 1);
     return out;

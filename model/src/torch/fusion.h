@@ -43,10 +43,11 @@ public:
 TORCH_MODULE(FusionBranch);
 
 struct FusionOutput {
-    torch::Tensor logits;        // [B, Y]
-    torch::Tensor attention;     // [B, Y, P], P = ceil(n / pool_size)
-    torch::Tensor poolWeights;   // [B, m, n] when requested
-    torch::Tensor contributions; // [B, Y, P] at inference with the attention (OutputLayerImpl::infer)
+    torch::Tensor logits;       // [B, Y]
+    torch::Tensor attention;    // [B, Y, P], P = ceil(n / pool_size)
+    torch::Tensor poolWeights;  // [B, m, n] when requested
+    torch::Tensor features;     // [B, P, D] the label attention's input, at inference with the attention
+    torch::Tensor labelWeights; // [Y, D] the output layer's weights, with `features`
 };
 
 class FusionImpl : public torch::nn::Module {

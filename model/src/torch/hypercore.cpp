@@ -172,7 +172,7 @@ public:
     }
     NetworkOutput forward(const torch::Tensor& ids, bool) override {
         auto [logits, attention] = m_net->forward(ids);
-        return {logits, attention, {}, {}};
+        return {logits, attention, {}, {}, {}};
     }
     void fitLabelStatistics(const std::vector<std::vector<std::int32_t>>& trainLabels) override {
         m_net->fit(trainLabels);

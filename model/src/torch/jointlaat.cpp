@@ -66,7 +66,7 @@ public:
         auto out = m_net->forward(ids);
         if (out.logits.size() > 1 && m_net->is_training())
             m_parentLogits = out.logits.front();
-        return {out.logits.back(), out.attention.back(), {}, {}};
+        return {out.logits.back(), out.attention.back(), {}, {}, {}};
     }
     // JointLAAT's loss is (Y_0 L_0 + Y_1 L_1) / (Y_0 + Y_1) with L_l the mean BCE of level l (authors'
     // get_loss). The trainer already adds L_1, so this returns (Y_0 / Y_1) L_0: the sum is the authors' loss

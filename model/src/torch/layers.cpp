@@ -129,14 +129,11 @@ std::pair<torch::Tensor, torch::Tensor> OutputLayerImpl::forward(const torch::Te
     return {logits, alpha};
 }
 
-std::pair<torch::Tensor, torch::Tensor> OutputLayerImpl::infer(const torch::Tensor& g, bool wantAttention,
-                                                               torch::Tensor* contributions) {
+std::pair<torch::Tensor, torch::Tensor> OutputLayerImpl::infer(const torch::Tensor& g, bool wantAttention) {
     if (!inferenceOnly() || options.shared_attention()) {
         auto out = forward(g);
         if (!wantAttention)
             out.second = torch::Tensor();
-        else if (contributions)
-            *contributions = out.second * final->weight.matmul(g.transpose(1, 2));
         return out;
     }
     const auto batch = g.size(0), positions = g.size(1), labels = options.labels();
@@ -148,9 +145,6 @@ std::pair<torch::Tensor, torch::Tensor> OutputLayerImpl::infer(const torch::Tens
     const auto attention =
         wantAttention ? torch::empty({batch, labels, positions}, g.options()) : torch::Tensor();
     const auto scratch = wantAttention ? torch::Tensor() : torch::empty({block, positions}, g.options());
-    if (contributions)
-        *contributions =
-            wantAttention ? torch::empty({batch, labels, positions}, g.options()) : torch::Tensor();
     auto v = torch::empty({block, g.size(2)}, g.options());
     for (std::int64_t b = 0; b < batch; ++b) {
         const auto h = g[b]; // [P, D]
@@ -160,11 +154,6 @@ std::pair<torch::Tensor, torch::Tensor> OutputLayerImpl::infer(const torch::Tens
             auto alpha = wantAttention ? attention[b].narrow(0, first, rows) : scratch.narrow(0, 0, rows);
             torch::mm_out(alpha, u.narrow(0, first, rows), ht);
             at::_softmax_out(alpha, alpha, 1, false); // in place: each row is read before it is written
-            if (contributions && wantAttention) {
-                auto c = (*contributions)[b].narrow(0, first, rows);
-                torch::mm_out(c, w.narrow(0, first, rows), ht);
-                c.mul_(alpha);
-            }
             auto m = v.narrow(0, 0, rows);
             torch::mm_out(m, alpha, h);
             logits[b]

@@ -98,11 +98,7 @@ public:
     // block's [rows, P] logits stay in cache and the [Y, P] matrix is written once (into `attention`, only if
     // wanted) instead of allocated and passed over three times. Equal to forward() within float rounding.
     // Falls back to forward() while autograd records.
-    // With the attention, `contributions` (if given) receives alpha_yt (w_y . h_t) [B, Y, P]: what each
-    // position added to each logit (sum over t, plus the bias, is the logit). One more [Y, D] x [D, P]
-    // product.
-    std::pair<torch::Tensor, torch::Tensor> infer(const torch::Tensor& g, bool wantAttention,
-                                                  torch::Tensor* contributions = nullptr);
+    std::pair<torch::Tensor, torch::Tensor> infer(const torch::Tensor& g, bool wantAttention);
     static constexpr std::int64_t kLabelBlock = 256;
 
     OutputLayerOptions options;

@@ -99,7 +99,7 @@ public:
     }
     NetworkOutput forward(const torch::Tensor& ids, bool) override {
         auto [logits, attention] = m_net->forward(ids);
-        return {logits, attention, {}, {}};
+        return {logits, attention, {}, {}, {}};
     }
     torch::nn::Module& module() override { return *m_net; }
     const torch::nn::Module& module() const override { return *m_net; }

@@ -22,6 +22,14 @@ NetworkOutput Network::infer(const torch::Tensor& ids, bool) {
     return forward(ids, false);
 }
 
+torch::Tensor contributionRows(const NetworkOutput& out, std::int64_t b, const torch::Tensor& labels) {
+    if (!out.features.defined() || !out.labelWeights.defined() || !out.attention.defined())
+        return {};
+    // [k, D] x [D, P]: only the rows asked, a few hundred codes instead of all of them.
+    const auto raised = out.labelWeights.index_select(0, labels).mm(out.features[b].t());
+    return raised.mul_(out.attention[b].index_select(0, labels));
+}
+
 torch::Tensor Network::auxiliaryLoss(const torch::Tensor&) {
     return torch::zeros({});
 }
@@ -50,11 +58,11 @@ public:
     }
     NetworkOutput forward(const torch::Tensor& ids, bool wantPoolWeights) override {
         auto out = m_fusion->forward(ids, wantPoolWeights);
-        return {out.logits, out.attention, out.poolWeights, {}};
+        return {out.logits, out.attention, out.poolWeights, {}, {}};
     }
     NetworkOutput infer(const torch::Tensor& ids, bool wantAttention) override {
         auto out = m_fusion->forward(ids, false, wantAttention);
-        return {out.logits, out.attention, {}, out.contributions};
+        return {out.logits, out.attention, {}, out.features, out.labelWeights};
     }
     torch::nn::Module& module() override { return *m_fusion; }
     const torch::nn::Module& module() const override { return *m_fusion; }
@@ -95,7 +103,7 @@ public:
     }
     NetworkOutput forward(const torch::Tensor& ids, bool) override {
         auto [logits, attention] = m_net->forward(ids);
-        return {logits, attention, {}, {}};
+        return {logits, attention, {}, {}, {}};
     }
     torch::nn::Module& module() override { return *m_net; }
     const torch::nn::Module& module() const override { return *m_net; }
@@ -128,7 +136,7 @@ public:
     }
     NetworkOutput forward(const torch::Tensor& ids, bool) override {
         auto [logits, attention] = m_net->forward(ids);
-        return {logits, attention, {}, {}};
+        return {logits, attention, {}, {}, {}};
     }
     torch::Tensor descriptionLoss(const torch::Tensor& targets,
                                   const std::vector<torch::Tensor>& descriptions) override {

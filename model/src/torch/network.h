@@ -28,12 +28,19 @@ struct NetworkOutput {
     // [B, m, n]: per branch, the weight each token got inside its pooling window (soft-pool softmax, or
     // one-hot of the max for fusion-maxpool); defined only when requested and the arch pools.
     torch::Tensor poolWeights;
-    // [B, Y, P] inference only, with the attention, for networks that can tell it (Fusion): what each
-    // position added to each logit, alpha_yt (w_y . h_t), so that sum_t contributions + bias = logits. The
-    // Engine ranks evidence by it: the highlighted passage is the one that raised the code's score most
-    // (issue #13).
-    torch::Tensor contributions;
+    // Inference only, with the attention, for networks that can tell what each position added to each logit
+    // (Fusion): the label attention's input h [B, P, D] and the output weights w [Y, D]. Position t added
+    // alpha_yt (w_y . h_t) to code y's logit (summed over t, plus the bias, it is the logit). The Engine
+    // ranks evidence by it, so the highlighted passage is the one that raised the code's score most (issue
+    // #13), and asks contributionRows() for the few codes that can still get evidence: computing it for every
+    // code cost a fifth of the inference time (issue #14).
+    torch::Tensor features;
+    torch::Tensor labelWeights;
 };
+
+// [k, P]: what each position of batch item b added to the logits of `labels` (int64 [k]), in the output's
+// dtype; undefined when the network cannot tell (no features).
+torch::Tensor contributionRows(const NetworkOutput& out, std::int64_t b, const torch::Tensor& labels);
 
 // How attention positions map back to tokens: position p covers tokens
 // [p*tokensPerPosition - receptiveRadius, (p+1)*tokensPerPosition - 1 + receptiveRadius] (clamped);
