@@ -1,12 +1,10 @@
 #include "process_tuning.h"
 
-#include <cpuid.h>
 #include <dlfcn.h>
 #include <malloc.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -17,25 +15,11 @@ namespace fc {
 
 namespace {
 
-// Set in the environment of the re-executed process so it does not execute itself again. Removed by that
-// process, so its own children (a fine-tune the GUI starts) decide for themselves.
-constexpr const char* kReexecutedMarker = "FC_PROCESS_TUNED";
-// Set while the override is on trial; its value is the core type this process chose.
-constexpr const char* kOverrideMarker = "FC_OPENBLAS_OVERRIDE";
-// Set when the self-check of the override failed, so the fallback process does not try it again.
-constexpr const char* kOverrideFailedMarker = "FC_OPENBLAS_OVERRIDE_FAILED";
-constexpr const char* kOverrideCore = "SKYLAKEX";
-
 ProcessTuningReport g_report;
 
 std::string env(const char* name) {
     const char* value = std::getenv(name);
     return value ? value : "";
-}
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
 }
 
 bool tuneAllocator() {
@@ -51,54 +35,14 @@ bool tuneAllocator() {
 }
 
 void reexecute(char** argv) {
-    setenv(kReexecutedMarker, "1", 1);
+    setenv(kTunedMarker, "re-execution", 1);
     std::fflush(nullptr);
     execv("/proc/self/exe", argv);
     // execv failed (no /proc?): go on in this process with what it has.
-    unsetenv(kReexecutedMarker);
-}
-
-bool knownCoreWithoutAvx512(const std::string& core) {
-    static const char* const cores[] = {
-        "prescott", "core2",      "penryn",    "dunnington", "nehalem",     "sandybridge", "haswell",
-        "zen",      "barcelona",  "bulldozer", "piledriver", "steamroller", "excavator",   "atom",
-        "katmai",   "coppermine", "northwood", "banias",     "opteron",     "opteron_sse3"};
-    const auto name = lower(core);
-    return std::any_of(std::begin(cores), std::end(cores), [&](const char* c) { return name == c; });
+    unsetenv(kTunedMarker);
 }
 
 } // namespace
-
-CpuFeatures detectCpu() {
-    CpuFeatures cpu;
-    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx))
-        return cpu;
-    const int baseFamily = static_cast<int>((eax >> 8) & 0xf);
-    cpu.family = baseFamily == 0xf ? baseFamily + static_cast<int>((eax >> 20) & 0xff) : baseFamily;
-    cpu.model = static_cast<int>((eax >> 4) & 0xf);
-    if (baseFamily == 0x6 || baseFamily == 0xf)
-        cpu.model += static_cast<int>((eax >> 16) & 0xf) << 4;
-    const bool osxsave = (ecx >> 27) & 1u;
-    if (!osxsave)
-        return cpu;
-    unsigned xcr0Low = 0, xcr0High = 0;
-    __asm__("xgetbv" : "=a"(xcr0Low), "=d"(xcr0High) : "c"(0));
-    // SSE, AVX, opmask, ZMM_Hi256 and Hi16_ZMM state saved by the OS.
-    const bool osAvx512 = (xcr0Low & 0xe6u) == 0xe6u;
-    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx))
-        return cpu;
-    const bool f = (ebx >> 16) & 1u, dq = (ebx >> 17) & 1u, bw = (ebx >> 30) & 1u, vl = (ebx >> 31) & 1u;
-    cpu.avx512 = osAvx512 && f && dq && bw && vl;
-    return cpu;
-}
-
-std::string openblasCoreOverride(const CpuFeatures& cpu, const std::string& chosenCore,
-                                 const std::string& userValue) {
-    if (!userValue.empty() || !cpu.avx512 || chosenCore.empty())
-        return {};
-    return knownCoreWithoutAvx512(chosenCore) ? kOverrideCore : "";
-}
 
 SgemmFunction processSgemm() {
     return reinterpret_cast<SgemmFunction>(dlsym(RTLD_DEFAULT, "sgemm_"));
@@ -181,8 +125,10 @@ void tuneProcess(char** argv) {
     g_report.allocatorTuned = tuneAllocator();
     g_report.openblasCore = processOpenblasCore();
 
-    const bool reexecuted = !env(kReexecutedMarker).empty();
-    unsetenv(kReexecutedMarker);
+    // Tuned already: by the launcher in bin/ (app/launcher) or by an earlier execution of this process.
+    g_report.tunedBy = env(kTunedMarker);
+    const bool reexecuted = !g_report.tunedBy.empty();
+    unsetenv(kTunedMarker);
     const std::string trial = env(kOverrideMarker);
     unsetenv(kOverrideMarker);
     if (!trial.empty() && env("OPENBLAS_CORETYPE") == trial) {
@@ -203,20 +149,7 @@ void tuneProcess(char** argv) {
     if (reexecuted)
         return;
 
-    bool needed = false;
-    if (g_report.waitPolicy.empty()) {
-        setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
-        needed = true;
-    }
-    if (env(kOverrideFailedMarker).empty()) {
-        const auto core = openblasCoreOverride(detectCpu(), g_report.openblasCore, env("OPENBLAS_CORETYPE"));
-        if (!core.empty()) {
-            setenv("OPENBLAS_CORETYPE", core.c_str(), 1);
-            setenv(kOverrideMarker, core.c_str(), 1);
-            needed = true;
-        }
-    }
-    if (needed) {
+    if (setTunedEnvironment(g_report.openblasCore)) {
         reexecute(argv);
         // Still here: the variables only affect children now; undo the trial override.
         if (!env(kOverrideMarker).empty()) {

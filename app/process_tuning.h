@@ -9,7 +9,9 @@
 //    already sets a malloc tunable (the user's choice wins).
 // 2. OpenMP waits: OMP_WAIT_POLICY=PASSIVE unless the user set it, so two fusioncoder processes on the same
 //    cores (the GUI beside a fine-tune or an eval) do not burn each other's time spinning. libgomp reads the
-//    variable when it is loaded, before main(), so the process re-executes itself once with it set.
+//    variable when it is loaded, before main(), so the process re-executes itself once with it set. The
+//    launchers installed in bin/ (app/launcher) set it, and the override below, before they execute the
+//    engine executable: then no re-execution is needed and start-up does not load LibTorch twice.
 // 3. BLAS kernels: OpenBLAS 0.3.21 does not recognise some recent AVX-512 CPUs (Prescott kernels on Emerald
 //    Rapids, AVX2 on Zen 5). When OPENBLAS_CORETYPE is unset, cpuid and the OS report AVX-512 F/BW/DQ/VL,
 //    and OpenBLAS chose a core without AVX-512, the same re-execution sets OPENBLAS_CORETYPE=SKYLAKEX. The
@@ -17,6 +19,8 @@
 //    itself again without the override (and says so on stderr).
 // Nothing is changed when execv fails: the process simply goes on with what it has.
 // Opt-out for diagnosis: FC_NO_PROCESS_TUNING=1 (no allocator change, no re-execution).
+#include "process_policy.h"
+
 #include <cstddef>
 #include <string>
 
@@ -33,23 +37,13 @@ struct ProcessTuningReport {
     std::string openblasCore;   // OpenBLAS's chosen core (openblas_get_corename), "" when not OpenBLAS
     std::string coreOverride;   // "SKYLAKEX" when this process set OPENBLAS_CORETYPE, else ""
     std::string selfCheckError; // non-empty when the sgemm self-check of an override failed
+    // Who set the tuned environment: "launcher" (app/launcher), "re-execution" (this process executed itself
+    // with it), "" (nobody: started directly with the variables already set, or opted out).
+    std::string tunedBy;
 };
 const ProcessTuningReport& processTuningReport();
 
 // --- parts, public for tests ---
-
-struct CpuFeatures {
-    int family = 0; // cpuid family (base + extended), e.g. 6 for Intel, 25/26 for AMD Zen 4/5
-    int model = 0;
-    bool avx512 = false; // AVX-512 F, BW, DQ and VL reported by cpuid and their state enabled by the OS
-};
-CpuFeatures detectCpu();
-
-// The OPENBLAS_CORETYPE to set, or "" to leave OpenBLAS alone: only when the user set none (userValue
-// empty), the CPU has AVX-512 and OpenBLAS's own choice (`chosenCore`, as openblas_get_corename spells
-// it; "" = not OpenBLAS) is a known core without AVX-512 kernels.
-std::string openblasCoreOverride(const CpuFeatures& cpu, const std::string& chosenCore,
-                                 const std::string& userValue);
 
 // Fortran sgemm_ signature (column-major), as every BLAS exports it.
 using SgemmFunction = void (*)(const char* transa, const char* transb, const int* m, const int* n,

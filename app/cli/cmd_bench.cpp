@@ -61,6 +61,7 @@ QJsonObject tuningJson() {
                        {QStringLiteral("omp_wait_policy"), QString::fromStdString(t.waitPolicy)},
                        {QStringLiteral("openblas_core"), QString::fromStdString(processOpenblasCore())},
                        {QStringLiteral("openblas_override"), QString::fromStdString(t.coreOverride)},
+                       {QStringLiteral("tuned_by"), QString::fromStdString(t.tunedBy)},
                        {QStringLiteral("cpu_family"), detectCpu().family},
                        {QStringLiteral("cpu_model"), detectCpu().model}};
 }

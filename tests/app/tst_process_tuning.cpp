@@ -1,9 +1,11 @@
 // Start-up tuning (issue #14): the sgemm self-check that guards an OpenBLAS core override, the choice of the
-// override, and that the executables re-execute themselves once and give the same scores on either kernels.
+// override, that the executables re-execute themselves once and give the same scores on either kernels, and
+// that the launcher in bin/ gives the engine that environment so it need not re-execute itself.
 #include "process_tuning.h"
 
 #include "../support/cli_run.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -44,12 +46,13 @@ void firstColumnOnly(const char* ta, const char* tb, const int* m, const int*, c
     g_real(ta, tb, m, &one, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
-std::map<QString, double> predictScores(const QProcessEnvironment& environment, const QString& note) {
+std::map<QString, double> predictScores(const QProcessEnvironment& environment, const QString& note,
+                                        const QString& program = QStringLiteral(FC_CLI_PATH)) {
     const auto run = testing::runCli({QStringLiteral("predict"), QStringLiteral("--model"),
                                       QStringLiteral(FC_SOURCE_DIR "/resources/models/codiesp-en-top50"),
                                       QStringLiteral("--top"), QStringLiteral("0"),
                                       QStringLiteral("--threads"), QStringLiteral("2"), note},
-                                     {}, 120000, environment);
+                                     {}, 120000, environment, program);
     std::map<QString, double> scores;
     if (run.exitCode != 0) {
         qWarning("%s", run.err.constData());
@@ -165,6 +168,58 @@ private Q_SLOTS:
             for (const auto& [code, score] : tuned)
                 QVERIFY2(std::fabs(scores.at(code) - score) <= 1e-5, qPrintable(code + " on " + core));
         }
+    }
+
+    // bin/fusioncoder-cli is a launcher (app/launcher): it sets the environment and executes the engine in
+    // libexec/, which then does not execute itself again; the engine started directly executes itself. Both
+    // make the same choices and give the same scores. A launcher without its engine says so and exits with
+    // 127.
+    void launcherSetsTheEnvironmentForTheEngine() {
+        auto untuned = QProcessEnvironment::systemEnvironment();
+        untuned.remove(QStringLiteral("OMP_WAIT_POLICY"));
+        untuned.remove(QStringLiteral("OPENBLAS_CORETYPE"));
+        const QStringList bench{QStringLiteral("bench"), QStringLiteral("--tokens"),
+                                QStringLiteral("64"),    QStringLiteral("--labels"),
+                                QStringLiteral("5"),     QStringLiteral("--runs"),
+                                QStringLiteral("1"),     QStringLiteral("--threads"),
+                                QStringLiteral("1"),     QStringLiteral("--json")};
+        const auto tuningOf = [&](const QString& program) {
+            const auto run = testing::runCli(bench, {}, 120000, untuned, program);
+            if (run.exitCode != 0)
+                qWarning("%s", run.err.constData());
+            return QJsonDocument::fromJson(run.out)
+                .object()
+                .value(QStringLiteral("process_tuning"))
+                .toObject();
+        };
+        const auto launched = tuningOf(QStringLiteral(FC_LAUNCHER_PATH));
+        const auto direct = tuningOf(QStringLiteral(FC_CLI_PATH));
+        QCOMPARE(launched.value(QStringLiteral("tuned_by")).toString(), QStringLiteral("launcher"));
+        QCOMPARE(direct.value(QStringLiteral("tuned_by")).toString(), QStringLiteral("re-execution"));
+        for (const auto* key : {"omp_wait_policy", "openblas_core", "openblas_override"})
+            QCOMPARE(launched.value(QLatin1String(key)).toString(),
+                     direct.value(QLatin1String(key)).toString());
+        QCOMPARE(launched.value(QStringLiteral("omp_wait_policy")).toString(), QStringLiteral("PASSIVE"));
+
+        QTemporaryDir dir;
+        const QString note = dir.filePath(QStringLiteral("note.txt"));
+        {
+            QFile file(note);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("Fever and cough; chest x-ray shows pneumonia. Known diabetes and hypertension.\n");
+        }
+        const auto viaLauncher = predictScores(untuned, note, QStringLiteral(FC_LAUNCHER_PATH));
+        const auto viaEngine = predictScores(untuned, note);
+        QVERIFY(!viaEngine.empty());
+        QCOMPARE(viaLauncher.size(), viaEngine.size());
+        for (const auto& [code, score] : viaEngine)
+            QVERIFY2(std::fabs(viaLauncher.at(code) - score) <= 1e-5, qPrintable(code));
+
+        const QString lonely = dir.filePath(QStringLiteral("fusioncoder-cli"));
+        QVERIFY(QFile::copy(QStringLiteral(FC_LAUNCHER_PATH), lonely));
+        const auto run = testing::runCli({QStringLiteral("--version")}, {}, 30000, untuned, lonely);
+        QCOMPARE(run.exitCode, 127);
+        QVERIFY2(run.err.contains("cannot start"), run.err.constData());
     }
 };
 

@@ -1,6 +1,7 @@
 #pragma once
-// Runs the fusioncoder-cli under test (FC_CLI_PATH, defined by the including test's target) and collects what
-// it printed: the one way the CLI tests call it.
+// Runs the fusioncoder-cli under test (FC_CLI_PATH, defined by the including test's target: the engine in
+// libexec/; `program` another one, e.g. the launcher) and collects what it printed: the one way the CLI tests
+// call it.
 #include <QByteArray>
 #include <QProcess>
 #include <QProcessEnvironment>
@@ -15,10 +16,11 @@ struct CliRun {
 };
 
 inline CliRun runCli(const QStringList& arguments, const QByteArray& input = {}, int timeoutMs = 120000,
-                     const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment()) {
+                     const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment(),
+                     const QString& program = QStringLiteral(FC_CLI_PATH)) {
     QProcess process;
     process.setProcessEnvironment(environment);
-    process.start(QStringLiteral(FC_CLI_PATH), arguments);
+    process.start(program, arguments);
     if (!process.waitForStarted())
         return {};
     if (!input.isEmpty())
